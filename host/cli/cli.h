@@ -1,0 +1,25 @@
+/*
+ * cli.h - the subcommands of the faultline command (host/cli/).
+ *
+ * Each takes its streams rather than using stdout and stderr itself, so
+ * that tests can capture what it prints, and returns a sysexits(3) code
+ * for main() to exit with.
+ */
+#ifndef FL_CLI_H
+#define FL_CLI_H
+
+#include <stdio.h>
+
+/*
+ * faultline info FILE.h5: prints a summary of a results file (INTERFACE.md
+ * "Results of run") to out: the run's attributes, each dataset's type and
+ * named dimensions, system_down and down_fraction, and the five vertices
+ * with the highest vertex_unavailability.  Problems go to err.
+ * Returns 0, 66 (EX_NOINPUT: missing or unreadable) or 65 (EX_DATAERR: not
+ * a faultline results file, or incomplete: no `complete` = 1).
+ * Cost: reads the attributes, system_down, down_fraction and
+ * vertex_unavailability, and five vertex names.
+ */
+int fl_cli_info(const char *path, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * engine.c - the simulation view: prepares the packed graph and the trial
+ * words, drives a backend step by step, and turns the per-step aggregates
+ * into the results of INTERFACE.md.
+ *
+ * Trials: the run covers trials I .. I+N-1.  Trial i lives in global word
+ * i / 64, lane i % 64, whatever I is; the backend simulates whole words and
+ * lanes outside the range are simply not counted.  So trial i's trajectory
+ * depends only on (model, seed, i), and any split of a trial range gives the
+ * same per-trial results (MODEL.md section 4).
+ */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "faultline.h"
+#include "graph.h"
+#include "results.h"
+
+struct fl_sim {
+    char error[1024];
+    const fl_model *model;
+    fl_run_options opt;
+    fl_packed pk;
+    fl_layout L;
+    fl_word *lanes;
+    const fl_backend_ops *ops;
+    void *backend;
+    fl_results r;
+    uint32_t nclass_out;
+    uint32_t *vertex_class_out; /* [n] column of class_down_fraction */
+    uint64_t *class_size;       /* [nclass_out] vertices per column */
+    uint64_t *unavail_acc;      /* [n] down (trial, step >= 1) pairs */
+    double step_seconds;
+    int ran;
+};
+
+void fl_run_options_init(fl_run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->trials = -1;
+    o->steps = -1;
+    o->seed = -1;
+    o->propagation = FL_PROP_DEFAULT;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int alloc_results(fl_sim *s)
+{
+    fl_results *r = &s->r;
+    const fl_model *md = s->model;
+    size_t T1 = (size_t)r->steps + 1, N = r->trials, n = md->n;
+    r->down_fraction = calloc(T1, sizeof(double));
+    r->system_down = calloc(T1, sizeof(double));
+    r->down_count = calloc(N * T1, sizeof(uint32_t));
+    r->system_down_trial = calloc(N * T1, sizeof(uint8_t));
+    r->vertex_unavailability = calloc(n + 1, sizeof(double));
+    r->vertex_down_final = calloc(n + 1, sizeof(double));
+    s->unavail_acc = calloc(n + 1, sizeof(uint64_t));
+    s->vertex_class_out = calloc(n + 1, sizeof(uint32_t));
+    r->class_out_name = calloc((size_t)md->nclass + 1, sizeof(char *));
+    if (!r->down_fraction || !r->system_down || !r->down_count || !r->system_down_trial ||
+        !r->vertex_unavailability || !r->vertex_down_final || !s->unavail_acc || !s->vertex_class_out ||
+        !r->class_out_name)
+        return FL_E_NOMEM;
+
+    /* classes in file order, then "(none)" if some vertex has no class */
+    int unclassed = 0;
+    for (uint32_t v = 0; v < n; v++)
+        unclassed |= md->vertex_class[v] == FL_NONE;
+    for (uint32_t c = 0; c < md->nclass; c++)
+        r->class_out_name[c] = md->class_name[c];
+    r->nclass_out = md->nclass;
+    if (unclassed)
+        r->class_out_name[r->nclass_out++] = "(none)";
+    for (uint32_t v = 0; v < n; v++)
+        s->vertex_class_out[v] = md->vertex_class[v] == FL_NONE ? md->nclass : md->vertex_class[v];
+    r->class_down_fraction = calloc(T1 * r->nclass_out + 1, sizeof(double));
+    s->class_size = calloc((size_t)r->nclass_out + 1, sizeof(uint64_t));
+    if (!r->class_down_fraction || !s->class_size)
+        return FL_E_NOMEM;
+    for (uint32_t v = 0; v < n; v++)
+        s->class_size[s->vertex_class_out[v]]++;
+
+    if (r->series_stride) {
+        r->nseries = r->steps / r->series_stride + 1;
+        r->vertex_down_series = calloc((size_t)r->nseries * n + 1, sizeof(double));
+        if (!r->vertex_down_series)
+            return FL_E_NOMEM;
+    }
+    return FL_OK;
+}
+
+int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, char *message,
+                  size_t message_size)
+{
+    char scratch[8];
+    if (!message) {
+        message = scratch;
+        message_size = sizeof scratch;
+    }
+    *out = NULL;
+    int status = FL_E_NOMEM;
+    fl_sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(message, message_size, "out of memory");
+        return FL_E_NOMEM;
+    }
+    s->model = md;
+    s->opt = *opt;
+    fl_results *r = &s->r;
+    r->model = md;
+    r->trials = opt->trials >= 0 ? (uint64_t)opt->trials : md->trials;
+    r->steps = opt->steps >= 0 ? (uint32_t)opt->steps : md->steps;
+    r->seed = opt->seed >= 0 ? (uint64_t)opt->seed : md->seed;
+    r->trial_offset = opt->trial_offset;
+    r->propagation = opt->propagation != FL_PROP_DEFAULT ? opt->propagation : md->propagation;
+    r->series_stride = opt->vertex_series;
+    r->backend = "openmp";
+
+    if (r->trials == 0 || r->trials > ((uint64_t)1 << 40)) {
+        snprintf(message, message_size, "trials must be between 1 and 2^40");
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
+    if (opt->steps > 1000000000 || (opt->steps < -1)) {
+        snprintf(message, message_size, "steps must be between 0 and 10^9");
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
+    uint64_t last = r->trial_offset + r->trials - 1;
+    if (last < r->trial_offset || last / 64 > UINT32_MAX) {
+        snprintf(message, message_size, "trial numbers must stay below 2^38");
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
+    if (opt->propagation != FL_PROP_DEFAULT && opt->propagation != FL_PROP_SYNCHRONOUS &&
+        opt->propagation != FL_PROP_INSTANT) {
+        snprintf(message, message_size, "unknown propagation mode %d", opt->propagation);
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
+
+    status = fl_i_graph_pack(&s->pk, md, message, message_size);
+    if (status != FL_OK)
+        goto cleanup;
+
+    uint32_t gword0 = (uint32_t)(r->trial_offset / 64), gword1 = (uint32_t)(last / 64);
+    s->L.nw = gword1 - gword0 + 1;
+    s->L.gword0 = gword0;
+    s->L.key0 = (uint32_t)r->seed;
+    s->L.key1 = (uint32_t)(r->seed >> 32);
+    s->L.propagation = r->propagation;
+    s->L.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    s->lanes = calloc(s->L.nw, sizeof *s->lanes);
+    status = FL_E_NOMEM;
+    if (!s->lanes)
+        goto cleanup;
+    for (uint32_t w = 0; w < s->L.nw; w++) {
+        for (uint32_t lane = 0; lane < 64; lane++) {
+            uint64_t trial = ((uint64_t)gword0 + w) * 64 + lane;
+            if (trial >= r->trial_offset && trial <= last)
+                s->lanes[w] |= (fl_word)1 << lane;
+        }
+    }
+    s->L.lanes = s->lanes;
+    status = alloc_results(s);
+    if (status != FL_OK) {
+        snprintf(message, message_size, "out of memory for the results of %llu trials x %u steps",
+                 (unsigned long long)r->trials, r->steps);
+        goto cleanup;
+    }
+    s->ops = &fl_i_backend_openmp;
+    status = s->ops->open(&s->backend, &s->pk, &s->L, message, message_size);
+    if (status != FL_OK)
+        goto cleanup;
+    r->backend = s->ops->name;
+    r->device = s->ops->device(s->backend);
+    *out = s;
+    return FL_OK;
+
+cleanup:
+    fl_sim_destroy(&s);
+    return status;
+}
+
+void fl_sim_destroy(fl_sim **sp)
+{
+    fl_sim *s = sp ? *sp : NULL;
+    if (!s)
+        return;
+    if (s->ops)
+        s->ops->close(&s->backend);
+    fl_i_graph_free(&s->pk);
+    free(s->lanes);
+    free(s->unavail_acc);
+    free(s->vertex_class_out);
+    free(s->class_size);
+    fl_results *r = &s->r;
+    free(r->down_fraction);
+    free(r->system_down);
+    free(r->down_count);
+    free(r->system_down_trial);
+    free(r->vertex_unavailability);
+    free(r->vertex_down_final);
+    free((void *)r->class_out_name);
+    free(r->class_down_fraction);
+    free(r->vertex_down_series);
+    free(s);
+    *sp = NULL;
+}
+
+/* Folds the aggregates of the state at step t into the results. */
+static void record(fl_sim *s, const fl_tally *ty, uint32_t t)
+{
+    fl_results *r = &s->r;
+    const fl_model *md = s->model;
+    uint32_t n = md->n, nw = s->L.nw, T1 = r->steps + 1;
+    uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    double N = (double)r->trials;
+
+    uint64_t total = 0;
+    double *cls = r->class_down_fraction + (size_t)t * r->nclass_out;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t c = ty->vertex_down[v];
+        total += c;
+        cls[s->vertex_class_out[v]] += c;
+        if (t > 0)
+            s->unavail_acc[v] += c;
+    }
+    r->down_fraction[t] = n ? (double)total / ((double)n * N) : 0.0;
+    for (uint32_t c = 0; c < r->nclass_out; c++)
+        cls[c] = s->class_size[c] ? cls[c] / ((double)s->class_size[c] * N) : 0.0;
+    if (t == r->steps)
+        for (uint32_t v = 0; v < n; v++)
+            r->vertex_down_final[v] = (double)ty->vertex_down[v] / N;
+    if (r->series_stride && t % r->series_stride == 0) {
+        double *row = r->vertex_down_series + (size_t)(t / r->series_stride) * n;
+        for (uint32_t v = 0; v < n; v++)
+            row[v] = (double)ty->vertex_down[v] / N;
+    }
+
+    uint64_t sys = 0;
+    for (uint32_t w = 0; w < nw; w++) {
+        for (uint32_t lane = 0; lane < 64; lane++) {
+            if (!((s->lanes[w] >> lane) & 1u))
+                continue;
+            uint64_t trial = ((uint64_t)s->L.gword0 + w) * 64 + lane - r->trial_offset;
+            uint32_t count = 0;
+            for (uint32_t blk = 0; blk < nblocks; blk++)
+                count += ty->trial_parts[((size_t)blk * nw + w) * 64 + lane];
+            uint8_t down = (uint8_t)((ty->system_down[w] >> lane) & 1u);
+            r->down_count[trial * T1 + t] = count;
+            r->system_down_trial[trial * T1 + t] = down;
+            sys += down;
+        }
+    }
+    r->system_down[t] = (double)sys / N;
+}
+
+int fl_sim_run(fl_sim *s)
+{
+    fl_results *r = &s->r;
+    const fl_model *md = s->model;
+    uint32_t n = md->n, nw = s->L.nw;
+    uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    int status = FL_E_NOMEM;
+    fl_tally ty;
+    ty.vertex_down = calloc((size_t)n + 1, sizeof(uint32_t));
+    ty.trial_parts = calloc((size_t)nblocks * nw * 64 + 1, sizeof(uint32_t));
+    ty.system_down = calloc(nw, sizeof(fl_word));
+    if (!ty.vertex_down || !ty.trial_parts || !ty.system_down) {
+        snprintf(s->error, sizeof s->error, "out of memory for the per-step tallies");
+        goto cleanup;
+    }
+    if (s->ran) {
+        snprintf(s->error, sizeof s->error, "fl_sim_run called twice on the same simulation");
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
+    s->ran = 1;
+    double t0 = now_seconds();
+    s->ops->tally(s->backend, &ty);
+    record(s, &ty, 0);
+    status = FL_OK;
+    for (uint32_t t = 0; t < r->steps; t++) {
+        s->ops->step(s->backend, t);
+        s->ops->tally(s->backend, &ty);
+        record(s, &ty, t + 1);
+        if (s->opt.progress && s->opt.progress(s->opt.progress_data, t + 1, r->steps)) {
+            snprintf(s->error, sizeof s->error, "interrupted after step %u of %u", t + 1, r->steps);
+            status = FL_E_INTERRUPTED;
+            break;
+        }
+    }
+    s->step_seconds = now_seconds() - t0;
+    double pairs = (double)r->trials * (double)r->steps;
+    for (uint32_t v = 0; v < n; v++)
+        r->vertex_unavailability[v] = pairs > 0 ? (double)s->unavail_acc[v] / pairs : 0.0;
+
+cleanup:
+    free(ty.vertex_down);
+    free(ty.trial_parts);
+    free(ty.system_down);
+    return status;
+}
+
+int fl_sim_write(fl_sim *s, const char *path, const char *command)
+{
+    if (!s->ran) {
+        snprintf(s->error, sizeof s->error, "fl_sim_write before fl_sim_run");
+        return FL_E_USAGE;
+    }
+    return fl_i_results_write(&s->r, path, command, s->error, sizeof s->error);
+}
+
+const char *fl_sim_error(const fl_sim *s) { return s->error; }
+uint64_t fl_sim_trials(const fl_sim *s) { return s->r.trials; }
+uint32_t fl_sim_steps(const fl_sim *s) { return s->r.steps; }
+uint64_t fl_sim_seed(const fl_sim *s) { return s->r.seed; }
+const char *fl_sim_backend(const fl_sim *s) { return s->r.backend; }
+const double *fl_sim_down_fraction(const fl_sim *s) { return s->r.down_fraction; }
+const double *fl_sim_system_down(const fl_sim *s) { return s->r.system_down; }
+const uint32_t *fl_sim_down_count(const fl_sim *s) { return s->r.down_count; }
+const uint8_t *fl_sim_system_down_trial(const fl_sim *s) { return s->r.system_down_trial; }
+const double *fl_sim_vertex_unavailability(const fl_sim *s) { return s->r.vertex_unavailability; }
+const double *fl_sim_vertex_down_final(const fl_sim *s) { return s->r.vertex_down_final; }
+const double *fl_sim_vertex_down_series(const fl_sim *s, uint32_t *points)
+{
+    if (points)
+        *points = s->r.nseries;
+    return s->r.vertex_down_series;
+}
+double fl_sim_step_seconds(const fl_sim *s) { return s->step_seconds; }

@@ -1,0 +1,234 @@
+/*
+ * graph.c - packs a validated model into the arrays the kernels read.
+ *
+ * In-edges are grouped by target (CSR) so that a step pulls: each
+ * (vertex, word) work-item reads its in-neighbours and writes only its own
+ * words, with no atomics.  Within a target, edges keep their listing order
+ * and carry their model index, which is what the random counters use, so a
+ * future reordering of vertices or edges for locality cannot change a
+ * result.  Counters get bit-sliced planes only where the model reads them.
+ */
+#include "graph.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t fl_i_prob_fixed(double p)
+{
+    if (!(p > 0.0))
+        return 0;
+    if (p >= 1.0)
+        return FL_P_ONE;
+    double x = nearbyint(p * 4294967296.0);
+    if (x >= (double)(FL_P_ONE - 1u))
+        return FL_P_ONE - 1u;
+    return (uint32_t)x;
+}
+
+static void *xcalloc(size_t count, size_t size)
+{
+    return calloc(count ? count : 1, size);
+}
+
+int fl_i_graph_pack(fl_packed *pk, const fl_model *md, char *err, size_t err_size)
+{
+    int status = FL_E_NOMEM;
+    uint32_t n = md->n;
+    uint32_t *pool_slot = NULL, *fill = NULL;
+    memset(pk, 0, sizeof *pk);
+    pk->n = n;
+    pk->m = md->m;
+    pk->ns = md->ns;
+    pk->ntarget = md->ntarget;
+    pk->target_k = md->target_k;
+
+    pk->in_off = xcalloc((size_t)n + 1, sizeof *pk->in_off);
+    pk->in_src = xcalloc(md->m, sizeof *pk->in_src);
+    pk->in_eid = xcalloc(md->m, sizeof *pk->in_eid);
+    pk->in_q = xcalloc(md->m, sizeof *pk->in_q);
+    pk->in_w = xcalloc(md->m, sizeof *pk->in_w);
+    pk->sup_off = xcalloc((size_t)n + 1, sizeof *pk->sup_off);
+    pk->sup_src = xcalloc(md->ns, sizeof *pk->sup_src);
+    pk->sup_eid = xcalloc(md->ns, sizeof *pk->sup_eid);
+    pk->vp = xcalloc(n, sizeof *pk->vp);
+    pk->target = xcalloc(md->ntarget, sizeof *pk->target);
+    pk->init_C = xcalloc(n, sizeof *pk->init_C);
+    pk->init_P = xcalloc(n, sizeof *pk->init_P);
+    pool_slot = xcalloc(n, sizeof *pool_slot);
+    fill = xcalloc((size_t)n + 1, sizeof *fill);
+    if (!pk->in_off || !pk->in_src || !pk->in_eid || !pk->in_q || !pk->in_w || !pk->sup_off || !pk->sup_src ||
+        !pk->sup_eid || !pk->vp || !pk->target || !pk->init_C || !pk->init_P || !pool_slot || !fill)
+        goto cleanup;
+    if (md->m > UINT32_MAX || md->ns > UINT32_MAX) {
+        snprintf(err, err_size, "%s: more than 2^32 - 1 edges are not supported", md->path);
+        status = FL_E_MODEL;
+        goto cleanup;
+    }
+
+    /* in-edges, stable by target */
+    for (uint64_t e = 0; e < md->m; e++)
+        pk->in_off[md->edge_to[e] + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        pk->in_off[v + 1] += pk->in_off[v];
+    for (uint64_t e = 0; e < md->m; e++) {
+        uint32_t v = md->edge_to[e];
+        uint64_t at = pk->in_off[v] + fill[v]++;
+        pk->in_src[at] = md->edge_from[e];
+        pk->in_eid[at] = (uint32_t)e;
+        pk->in_q[at] = fl_i_prob_fixed(md->edge_q[e]);
+        pk->in_w[at] = md->edge_weight[e];
+    }
+
+    /* supervisors, stable by supervised vertex */
+    memset(fill, 0, ((size_t)n + 1) * sizeof *fill);
+    for (uint64_t e = 0; e < md->ns; e++)
+        pk->sup_off[md->sup_to[e] + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        pk->sup_off[v + 1] += pk->sup_off[v];
+    for (uint64_t e = 0; e < md->ns; e++) {
+        uint32_t v = md->sup_to[e];
+        uint64_t at = pk->sup_off[v] + fill[v]++;
+        pk->sup_src[at] = md->sup_from[e];
+        pk->sup_eid[at] = (uint32_t)e;
+    }
+
+    /* pools: one slot per vertex used as a pool, in increasing vertex order */
+    for (uint32_t v = 0; v < n; v++)
+        pool_slot[v] = FL_NONE;
+    for (uint32_t v = 0; v < n; v++)
+        if (md->vp[v].pool != FL_NONE)
+            pool_slot[md->vp[v].pool] = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (pool_slot[v] != FL_NONE)
+            pool_slot[v] = pk->npool++;
+    pk->pp = xcalloc(pk->npool, sizeof *pk->pp);
+    if (!pk->pp)
+        goto cleanup;
+    for (uint32_t v = 0; v < n; v++) {
+        if (md->vp[v].pool != FL_NONE) {
+            pk->pp[pool_slot[md->vp[v].pool]].member_end++;
+            pk->nmembers++;
+        }
+    }
+    pk->members = xcalloc(pk->nmembers, sizeof *pk->members);
+    if (!pk->members)
+        goto cleanup;
+
+    /* parameters and counter planes */
+    uint32_t planes = 0, member_at = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        if (pool_slot[v] == FL_NONE)
+            continue;
+        fl_pparam *pm = &pk->pp[pool_slot[v]];
+        uint32_t count = pm->member_end;
+        pm->vertex = v;
+        pm->capacity = md->vp[v].capacity;
+        pm->boot_delay = md->vp[v].boot_delay;
+        pm->cap_off = planes;
+        pm->cap_nb = fl_bitlen(pm->capacity);
+        planes += pm->cap_nb;
+        pm->member_begin = member_at;
+        pm->member_end = member_at;
+        member_at += count;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        const fl_vertex_params *p = &md->vp[v];
+        fl_vparam *q = &pk->vp[v];
+        q->p_fail = fl_i_prob_fixed(p->p_fail);
+        q->p_permanent = fl_i_prob_fixed(p->p_permanent);
+        q->p_repair = fl_i_prob_fixed(p->p_repair);
+        q->p_restart = fl_i_prob_fixed(p->p_restart);
+        q->theta = p->threshold;
+        q->detect_delay = p->detect_delay;
+        q->pool = FL_NO_INDEX;
+        if (p->on_dependency == FL_DEP_CRASH)
+            q->flags |= FL_F_CRASH;
+        if (p->initial == FL_INIT_FORCED_DOWN)
+            q->flags |= FL_F_FORCED;
+        if (pk->sup_off[v + 1] > pk->sup_off[v])
+            q->flags |= FL_F_SUPERVISED;
+        if (p->pool != FL_NONE) {
+            fl_pparam *pm = &pk->pp[pool_slot[p->pool]];
+            q->flags |= FL_F_POOLED;
+            q->pool = pool_slot[p->pool];
+            pk->members[pm->member_end++] = v;
+            if (pm->boot_delay > 1) {
+                q->boot_off = planes;
+                q->boot_nb = fl_bitlen(pm->boot_delay - 1u);
+                planes += q->boot_nb;
+            }
+        }
+        /* the age is read only by restarts and pool requests */
+        if (p->detect_delay > 0 && (q->flags & (FL_F_SUPERVISED | FL_F_POOLED))) {
+            q->age_off = planes;
+            q->age_nb = fl_bitlen(p->detect_delay);
+            planes += q->age_nb;
+        }
+        if (p->initial != FL_INIT_UP)
+            pk->init_C[v] = FL_ALL;
+        if (p->initial == FL_INIT_PERMANENT)
+            pk->init_P[v] = FL_ALL;
+    }
+    pk->nplanes = planes;
+    pk->init_cnt = xcalloc(planes, sizeof *pk->init_cnt);
+    if (!pk->init_cnt)
+        goto cleanup;
+    for (uint32_t i = 0; i < pk->npool; i++) {
+        const fl_pparam *pm = &pk->pp[i];
+        for (uint32_t b = 0; b < pm->cap_nb; b++)
+            pk->init_cnt[pm->cap_off + b] = ((pm->capacity >> b) & 1u) ? FL_ALL : 0;
+    }
+    for (uint32_t i = 0; i < md->ntarget; i++)
+        pk->target[i] = md->target[i];
+    status = FL_OK;
+
+cleanup:
+    free(fill);
+    free(pool_slot);
+    if (status == FL_E_NOMEM)
+        snprintf(err, err_size, "out of memory packing the graph of %s", md->path);
+    if (status != FL_OK)
+        fl_i_graph_free(pk);
+    return status;
+}
+
+void fl_i_graph_free(fl_packed *pk)
+{
+    free(pk->in_off);
+    free(pk->in_src);
+    free(pk->in_eid);
+    free(pk->in_q);
+    free(pk->in_w);
+    free(pk->sup_off);
+    free(pk->sup_src);
+    free(pk->sup_eid);
+    free(pk->vp);
+    free(pk->pp);
+    free(pk->members);
+    free(pk->target);
+    free(pk->init_C);
+    free(pk->init_P);
+    free(pk->init_cnt);
+    memset(pk, 0, sizeof *pk);
+}
+
+fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw)
+{
+    fl_graph g;
+    g.n = pk->n;
+    g.nw = nw;
+    g.in_off = pk->in_off;
+    g.in_src = pk->in_src;
+    g.in_eid = pk->in_eid;
+    g.in_q = pk->in_q;
+    g.in_w = pk->in_w;
+    g.sup_off = pk->sup_off;
+    g.sup_src = pk->sup_src;
+    g.sup_eid = pk->sup_eid;
+    g.vp = pk->vp;
+    g.pp = pk->pp;
+    g.members = pk->members;
+    return g;
+}

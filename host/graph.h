@@ -1,0 +1,42 @@
+/*
+ * graph.h - the model packed for the kernels (internal).
+ *
+ * fl_i_graph_pack turns a validated fl_model into the CSR arrays and
+ * fixed-point parameters of kernels/step.h (fl_graph), lays out the
+ * bit-sliced counter planes, and builds the initial state of one trial
+ * word.  Backends copy or borrow these host arrays.
+ */
+#ifndef FL_GRAPH_H
+#define FL_GRAPH_H
+
+#include "model.h"
+#include "step.h"
+
+typedef struct fl_packed {
+    uint32_t n, npool, ntarget, target_k;
+    uint64_t m, ns;
+    uint64_t *in_off;  /* [n+1] */
+    uint32_t *in_src, *in_eid, *in_q, *in_w; /* [m] */
+    uint64_t *sup_off; /* [n+1] */
+    uint32_t *sup_src, *sup_eid; /* [ns] */
+    fl_vparam *vp;     /* [n] */
+    fl_pparam *pp;     /* [npool] */
+    uint32_t *members; /* [pool members] */
+    uint32_t nmembers;
+    uint32_t *target;  /* [ntarget] */
+    uint32_t nplanes;  /* counter planes per trial word */
+    /* initial state of every trial word (the same for all trials) */
+    fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
+    fl_word *init_cnt;        /* [nplanes] */
+} fl_packed;
+
+/* Probability -> 32-bit fixed point (rng.h). */
+uint32_t fl_i_prob_fixed(double p);
+
+int fl_i_graph_pack(fl_packed *pk, const fl_model *model, char *err, size_t err_size);
+void fl_i_graph_free(fl_packed *pk);
+
+/* The view of pk that the kernels read, for nw trial words. */
+fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw);
+
+#endif

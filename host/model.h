@@ -1,0 +1,74 @@
+/*
+ * model.h - the loaded, validated model (internal).
+ *
+ * host/model.c fills this from the YAML file (MODEL.md section 6) and the
+ * graphs it imports (host/io/edgelist.c); host/graph.c packs it into the CSR
+ * and fixed-point arrays the kernels read.  Vertices, edges and supervision
+ * edges keep their listing order: inline entries first, then imported ones.
+ * These indices are the "entity" part of the random counters, so they must
+ * never depend on anything but the model file.
+ */
+#ifndef FL_MODEL_H
+#define FL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faultline.h"
+
+#define FL_NONE UINT32_MAX
+
+enum fl_on_dependency { FL_DEP_DEGRADE = 0, FL_DEP_CRASH = 1 };
+enum fl_initial { FL_INIT_UP = 0, FL_INIT_DOWN = 1, FL_INIT_PERMANENT = 2, FL_INIT_FORCED_DOWN = 3 };
+
+/* Resolved parameters of one vertex (defaults < class < own entry). */
+typedef struct fl_vertex_params {
+    double p_fail, p_permanent, p_repair, p_restart;
+    double unavailability;     /* < 0: not given (MODEL.md section 5 default) */
+    uint32_t threshold;        /* theta, resolved from threshold_fraction if given */
+    double threshold_fraction; /* < 0: not given */
+    uint8_t on_dependency;     /* enum fl_on_dependency */
+    uint8_t initial;           /* enum fl_initial */
+    uint32_t detect_delay;
+    uint32_t pool;             /* vertex index of its pool, FL_NONE if none */
+    uint32_t capacity, boot_delay;
+} fl_vertex_params;
+
+struct fl_model {
+    char error[1024];   /* last failure, "" if none */
+    char *path;         /* the model file as given */
+    char *name;         /* name: or the file's stem */
+    char *text;         /* the model file's bytes, NUL-terminated */
+    size_t text_len;
+    uint8_t sha256[32]; /* of text */
+
+    uint32_t n;             /* vertices */
+    char **vertex_name;     /* [n] */
+    uint32_t *vertex_class; /* [n], class index or FL_NONE */
+    fl_vertex_params *vp;   /* [n] */
+
+    uint32_t nclass;
+    char **class_name;      /* [nclass], in file order */
+
+    uint64_t m;             /* dependency edges u -> v (v needs u) */
+    uint32_t *edge_from, *edge_to, *edge_weight; /* [m] */
+    double *edge_q;                              /* [m] */
+
+    uint64_t ns;            /* supervision edges s => v */
+    uint32_t *sup_from, *sup_to; /* [ns] */
+
+    uint32_t ntarget, target_k;
+    uint32_t *target;       /* [ntarget] vertex indices */
+
+    /* simulation: block, with defaults filled in */
+    uint32_t steps, trials;
+    uint64_t seed;
+    int propagation;        /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
+};
+
+/* Defaults of the simulation: block when the model leaves them out. */
+#define FL_DEFAULT_STEPS 100u
+#define FL_DEFAULT_TRIALS 1024u
+#define FL_DEFAULT_SEED 1u
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * backend_omp.c - the OpenMP backend: the kernels of kernels/step.h called
+ * from parallel loops over vertices (outer) and trial words (inner).
+ *
+ * Every function of step.h writes only the words of its own (vertex, word)
+ * and reads the others' words from the previous buffer, so the loops need
+ * no atomics, and the result cannot depend on the thread count or the
+ * schedule: every draw is addressed by its counter, every sum is integer.
+ */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "step.h"
+
+typedef struct omp_backend {
+    const fl_packed *pk;
+    const fl_layout *L;
+    fl_graph g;
+    fl_state s;
+    fl_word *D0, *D1; /* D at t and t+1, swapped after each step */
+    char device[64];
+} omp_backend;
+
+static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *err, size_t err_size)
+{
+    uint32_t nw = L->nw;
+    size_t words = (size_t)pk->n * nw;
+    omp_backend *b = calloc(1, sizeof *b);
+    if (!b)
+        goto nomem;
+    b->pk = pk;
+    b->L = L;
+    b->g = fl_i_graph_view(pk, nw);
+    /* +1: calloc(0) may return NULL on an empty graph */
+    b->s.C = malloc((words + 1) * sizeof(fl_word));
+    b->s.P = malloc((words + 1) * sizeof(fl_word));
+    b->s.B = calloc(words + 1, sizeof(fl_word));
+    b->D0 = malloc((words + 1) * sizeof(fl_word));
+    b->D1 = calloc(words + 1, sizeof(fl_word));
+    b->s.G = pk->npool ? calloc(words + 1, sizeof(fl_word)) : NULL;
+    b->s.cnt = malloc(((size_t)pk->nplanes * nw + 1) * sizeof(fl_word));
+    if (L->propagation == FL_PROP_INSTANT) {
+        b->s.Cb = calloc(words + 1, sizeof(fl_word));
+        b->s.I = calloc(words + 1, sizeof(fl_word));
+        if (!b->s.Cb || !b->s.I)
+            goto nomem;
+    }
+    if (!b->s.C || !b->s.P || !b->s.B || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
+        goto nomem;
+    for (uint32_t v = 0; v < pk->n; v++) {
+        for (uint32_t w = 0; w < nw; w++) {
+            size_t at = (size_t)v * nw + w;
+            b->s.C[at] = pk->init_C[v];
+            b->s.P[at] = pk->init_P[v];
+            b->D0[at] = pk->init_C[v];
+        }
+    }
+    for (uint32_t p = 0; p < pk->nplanes; p++)
+        for (uint32_t w = 0; w < nw; w++)
+            b->s.cnt[(size_t)p * nw + w] = pk->init_cnt[p];
+    snprintf(b->device, sizeof b->device, "CPU, %d OpenMP threads", L->threads);
+    *self = b;
+    return FL_OK;
+nomem:
+    snprintf(err, err_size, "out of memory allocating the state of %u vertices x %u trial words", pk->n, nw);
+    *self = b;
+    fl_i_backend_openmp.close(self);
+    return FL_E_NOMEM;
+}
+
+static fl_rng rng_for(const fl_layout *L, uint32_t t, uint32_t w)
+{
+    fl_rng r = {L->key0, L->key1, t, L->gword0 + w};
+    return r;
+}
+
+static void omp_step(void *self, uint32_t t)
+{
+    omp_backend *b = self;
+    const fl_layout *L = b->L;
+    const fl_graph *g = &b->g;
+    uint32_t n = b->pk->n, nw = L->nw, npool = b->pk->npool;
+    int threads = L->threads;
+    b->s.D = b->D0;
+    b->s.Dn = b->D1;
+    fl_state s = b->s;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (uint32_t m = 0; m < npool; m++)
+        for (uint32_t w = 0; w < nw; w++)
+            fl_pool_grant(g, s, m, w);
+
+    if (L->propagation == FL_PROP_SYNCHRONOUS) {
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+        for (uint32_t v = 0; v < n; v++)
+            for (uint32_t w = 0; w < nw; w++)
+                fl_step_vertex(g, s, rng_for(L, t, w), v, w);
+    } else {
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+        for (uint32_t v = 0; v < n; v++)
+            for (uint32_t w = 0; w < nw; w++)
+                fl_instant_base(g, s, rng_for(L, t, w), v, w);
+        for (;;) {
+            int changed = 0;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads) reduction(| : changed)
+            for (uint32_t v = 0; v < n; v++)
+                for (uint32_t w = 0; w < nw; w++)
+                    changed |= fl_instant_hit(g, s, rng_for(L, t, w), v, w);
+            if (!changed)
+                break;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+            for (uint32_t v = 0; v < n; v++)
+                for (uint32_t w = 0; w < nw; w++)
+                    fl_instant_down(g, s, v, w);
+        }
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+        for (uint32_t v = 0; v < n; v++)
+            for (uint32_t w = 0; w < nw; w++)
+                fl_instant_commit(g, s, v, w);
+    }
+    fl_word *tmp = b->D0;
+    b->D0 = b->D1;
+    b->D1 = tmp;
+}
+
+static void omp_tally(void *self, fl_tally *out)
+{
+    omp_backend *b = self;
+    const fl_packed *pk = b->pk;
+    const fl_layout *L = b->L;
+    uint32_t n = pk->n, nw = L->nw;
+    uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    const fl_word *D = b->D0;
+    int threads = L->threads;
+
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp for schedule(static) nowait
+        for (uint32_t v = 0; v < n; v++)
+            out->vertex_down[v] = fl_tally_vertex(nw, D, L->lanes, v);
+#pragma omp for schedule(dynamic, 1) collapse(2) nowait
+        for (uint32_t blk = 0; blk < nblocks; blk++)
+            for (uint32_t w = 0; w < nw; w++) {
+                uint32_t v0 = blk * FL_TALLY_BLOCK;
+                uint32_t v1 = v0 + FL_TALLY_BLOCK < n ? v0 + FL_TALLY_BLOCK : n;
+                fl_tally_trials(nw, D, v0, v1, w, out->trial_parts + ((size_t)blk * nw + w) * 64u);
+            }
+#pragma omp for schedule(static)
+        for (uint32_t w = 0; w < nw; w++)
+            out->system_down[w] = fl_tally_system(nw, D, pk->target, pk->ntarget, pk->target_k, w);
+    }
+}
+
+static const char *omp_device(void *self)
+{
+    return ((omp_backend *)self)->device;
+}
+
+static void omp_close(void **self)
+{
+    omp_backend *b = self ? *self : NULL;
+    if (!b)
+        return;
+    free(b->s.C);
+    free(b->s.P);
+    free(b->s.B);
+    free(b->D0);
+    free(b->D1);
+    free(b->s.G);
+    free(b->s.Cb);
+    free(b->s.I);
+    free(b->s.cnt);
+    free(b);
+    *self = NULL;
+}
+
+const fl_backend_ops fl_i_backend_openmp = {"openmp", omp_open, omp_step, omp_tally, omp_device, omp_close};

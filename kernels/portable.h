@@ -1,0 +1,35 @@
+/*
+ * portable.h - the few definitions that let kernels/ compile both as
+ * OpenCL C (the OpenCL backend builds it at run time) and as C11 (the
+ * OpenMP backend #includes it).  Everything else in kernels/ is written in
+ * the subset the two languages share: no allocation, no recursion, no
+ * double, integer (fixed-point) probabilities, private arrays only.
+ */
+#ifndef FL_PORTABLE_H
+#define FL_PORTABLE_H
+
+#if defined(__OPENCL_VERSION__)
+#define FL_IS_OPENCL 1
+typedef ulong fl_word; /* 64 trials, one bit each */
+typedef uint fl_u32;
+typedef ulong fl_u64;
+#define FL_KERNEL __kernel
+#define FL_GLOBAL __global
+#define FL_INLINE static inline
+#define FL_POPCOUNT(x) ((fl_u32)popcount(x))
+#else
+#define FL_IS_OPENCL 0
+#include <stdint.h>
+typedef uint64_t fl_word;
+typedef uint32_t fl_u32;
+typedef uint64_t fl_u64;
+#define FL_KERNEL
+#define FL_GLOBAL
+#define FL_INLINE static inline
+#define FL_POPCOUNT(x) ((fl_u32)__builtin_popcountll(x))
+#endif
+
+#define FL_ALL ((fl_word) ~(fl_word)0)
+#define FL_NO_INDEX 0xFFFFFFFFu
+
+#endif

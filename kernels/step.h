@@ -1,0 +1,401 @@
+/*
+ * step.h - one step of the simulation view (MODEL.md section 3), for one
+ * vertex (or pool, or block of vertices) and one word of 64 trials.
+ *
+ * This is the only place where a step is computed.  The OpenMP backend
+ * (host/omp/) loops over these functions; the OpenCL backend compiles the
+ * same file behind thin __kernel wrappers (kernels/step.cl).
+ *
+ * State layout: every boolean state is a plane of words indexed
+ * [vertex * nw + w] (nw trial words per vertex), so the trials of a vertex
+ * are contiguous and a work-item per (vertex, word) reads its in-neighbours'
+ * words at the same w (coalesced on a GPU when consecutive work-items take
+ * consecutive w).  Counters are bit-sliced planes in one array `cnt`,
+ * indexed [(offset + bit) * nw + w]; only vertices that need a counter have
+ * planes (see host/graph.c).
+ *
+ * The synchronous step is, per word:
+ *   1. fl_pool_grant for every pool (reads the state at t, decides the
+ *      grants in increasing vertex order, updates the capacities);
+ *   2. fl_step_vertex for every vertex: repair and spontaneous crashes
+ *      (fl_vertex_base), the hit from the in-neighbours' D(t) (fl_hit),
+ *      then D(t+1), C(t+1) and the crash age (fl_commit).
+ * The instant step splits 2 so that the hit can be iterated to the least
+ * fixpoint with the same draws (fl_instant_*); see host/engine.c.
+ */
+#ifndef FL_STEP_H
+#define FL_STEP_H
+
+#include "bitslice.h"
+#include "portable.h"
+#include "rng.h"
+
+/* Vertex flags */
+#define FL_F_CRASH 1u      /* on_dependency: crash (else degrade) */
+#define FL_F_FORCED 2u     /* initial: forced_down */
+#define FL_F_SUPERVISED 4u /* has at least one supervisor */
+#define FL_F_POOLED 8u     /* has a pool */
+
+/* Per-vertex parameters, fixed point (12 x 32 bits, same layout in C and
+ * OpenCL C). */
+typedef struct fl_vparam {
+    fl_u32 p_fail, p_permanent, p_repair, p_restart;
+    fl_u32 theta;        /* 0: never hit */
+    fl_u32 flags;        /* FL_F_* */
+    fl_u32 detect_delay;
+    fl_u32 age_off;      /* first plane of the crash-age counter */
+    fl_u32 age_nb;       /* its planes; 0 when the age is never read */
+    fl_u32 boot_off;     /* first plane of the boot countdown */
+    fl_u32 boot_nb;      /* its planes; 0 when boot_delay <= 1 */
+    fl_u32 pool;         /* pool slot, FL_NO_INDEX if none */
+} fl_vparam;
+
+/* Per-pool parameters (8 x 32 bits). */
+typedef struct fl_pparam {
+    fl_u32 vertex;       /* the pool vertex */
+    fl_u32 capacity;
+    fl_u32 boot_delay;
+    fl_u32 cap_off, cap_nb; /* remaining-capacity counter planes */
+    fl_u32 member_begin, member_end; /* range in `members` (increasing vertex order) */
+    fl_u32 unused;
+} fl_pparam;
+
+/* The packed graph, read only. */
+typedef struct fl_graph {
+    fl_u32 n;  /* vertices */
+    fl_u32 nw; /* trial words per vertex */
+    FL_GLOBAL const fl_u64 *in_off;  /* [n+1] in-edges of v: in_off[v] .. in_off[v+1]-1 */
+    FL_GLOBAL const fl_u32 *in_src;  /* source u of each in-edge */
+    FL_GLOBAL const fl_u32 *in_eid;  /* its edge index in the model (random entity) */
+    FL_GLOBAL const fl_u32 *in_q;    /* its q, fixed point */
+    FL_GLOBAL const fl_u32 *in_w;    /* its weight */
+    FL_GLOBAL const fl_u64 *sup_off; /* [n+1] supervisors of v */
+    FL_GLOBAL const fl_u32 *sup_src; /* supervisor s */
+    FL_GLOBAL const fl_u32 *sup_eid; /* supervision edge index (random entity) */
+    FL_GLOBAL const fl_vparam *vp;   /* [n] */
+    FL_GLOBAL const fl_pparam *pp;   /* [pools] */
+    FL_GLOBAL const fl_u32 *members; /* pool members, grouped by pool */
+} fl_graph;
+
+/* The mutable state. */
+typedef struct fl_state {
+    FL_GLOBAL fl_word *C;        /* crashed, updated in place */
+    FL_GLOBAL fl_word *P;        /* permanent, in place */
+    FL_GLOBAL fl_word *B;        /* booting, in place */
+    FL_GLOBAL const fl_word *D;  /* down at t */
+    FL_GLOBAL fl_word *Dn;       /* down at t+1 */
+    FL_GLOBAL fl_word *G;        /* pool grants of this step */
+    FL_GLOBAL fl_word *Cb;       /* instant mode: C(t+1) before hits */
+    FL_GLOBAL fl_word *I;        /* instant mode: hit */
+    FL_GLOBAL fl_word *cnt;      /* counter planes */
+} fl_state;
+
+/* Lanes in which some supervisor of v is up at t. */
+FL_INLINE fl_word fl_supervisor_up(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_u32 v, fl_u32 w)
+{
+    fl_word up = 0;
+    for (fl_u64 e = g->sup_off[v]; e < g->sup_off[v + 1]; e++)
+        up |= ~D[(fl_u64)g->sup_src[e] * g->nw + w];
+    return up;
+}
+
+/* Lanes in which v's crash age a(t) >= detect_delay. */
+FL_INLINE fl_word fl_age_ok(const fl_graph *g, FL_GLOBAL const fl_word *cnt, fl_vparam vp, fl_u32 w)
+{
+    if (vp.detect_delay == 0)
+        return FL_ALL;
+    fl_word a[FL_MAX_PLANES];
+    fl_bs_load(a, cnt + (fl_u64)vp.age_off * g->nw + w, vp.age_nb, g->nw);
+    return fl_bs_ge(a, vp.age_nb, vp.detect_delay);
+}
+
+/*
+ * Step 2, permanent case, for pool m: the requests of its members in
+ * increasing vertex order, granted while capacity lasts.  Writes G for every
+ * member and updates the capacity planes.
+ */
+FL_INLINE void fl_pool_grant(const fl_graph *g, fl_state s, fl_u32 m, fl_u32 w)
+{
+    fl_pparam pm = g->pp[m];
+    fl_u32 nw = g->nw;
+    fl_word cap[FL_MAX_PLANES];
+    FL_GLOBAL fl_word *capg = s.cnt + (fl_u64)pm.cap_off * nw + w;
+    fl_bs_load(cap, capg, pm.cap_nb, nw);
+    fl_word open = fl_bs_nonzero(cap, pm.cap_nb) & ~s.D[(fl_u64)pm.vertex * nw + w];
+    for (fl_u32 i = pm.member_begin; i < pm.member_end; i++) {
+        fl_u32 v = g->members[i];
+        fl_u64 at = (fl_u64)v * nw + w;
+        fl_word grant = open & s.C[at] & s.P[at];
+        if (grant)
+            grant &= fl_supervisor_up(g, s.D, v, w);
+        if (grant)
+            grant &= fl_age_ok(g, s.cnt, g->vp[v], w);
+        s.G[at] = grant;
+        if (grant) {
+            fl_bs_dec(cap, pm.cap_nb, grant);
+            open &= fl_bs_nonzero(cap, pm.cap_nb);
+        }
+    }
+    fl_bs_store(capg, cap, pm.cap_nb, nw);
+}
+
+/*
+ * Steps 2 and 3 without the hit: returns C(t+1) as it would be with I = 0
+ * ("Cb"), and writes P(t+1), B(t+1) and the boot countdown of v.
+ */
+FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+{
+    fl_vparam vp = g->vp[v];
+    fl_u32 nw = g->nw;
+    fl_u64 at = (fl_u64)v * nw + w;
+    if (vp.flags & FL_F_FORCED)
+        return FL_ALL;
+    fl_word C = s.C[at], P = s.P[at], B = s.B[at];
+
+    /* 3. spontaneous crash of the lanes up at t */
+    fl_word F = fl_bernoulli(r, v, FL_RNG_FAIL, vp.p_fail, ~C);
+    fl_word Cb = F;
+    fl_word Pn = fl_bernoulli(r, v, FL_RNG_PERMANENT, vp.p_permanent, F);
+    fl_word Bn = 0;
+    if (C == 0) {
+        s.P[at] = Pn;
+        s.B[at] = 0;
+        return Cb;
+    }
+
+    /* 2. repair of the lanes crashed at t: exactly one case per lane */
+    fl_word perm = C & P, boot = C & B, other = C & ~P & ~B;
+    if (perm) {
+        fl_word grant = (vp.flags & FL_F_POOLED) ? (s.G[at] & perm) : 0;
+        Cb |= perm & ~grant;
+        Pn |= perm & ~grant;
+        if (grant) {
+            fl_u32 bd = g->pp[vp.pool].boot_delay;
+            if (bd > 0) {
+                Cb |= grant;
+                Bn |= grant;
+                if (vp.boot_nb) {
+                    fl_word k[FL_MAX_PLANES];
+                    FL_GLOBAL fl_word *kg = s.cnt + (fl_u64)vp.boot_off * nw + w;
+                    fl_bs_load(k, kg, vp.boot_nb, nw);
+                    fl_bs_set(k, vp.boot_nb, bd - 1u, grant);
+                    fl_bs_store(kg, k, vp.boot_nb, nw);
+                }
+            }
+        }
+    }
+    if (boot) {
+        fl_word wait = 0; /* booting lanes with k(t) > 0 */
+        if (vp.boot_nb) {
+            fl_word k[FL_MAX_PLANES];
+            FL_GLOBAL fl_word *kg = s.cnt + (fl_u64)vp.boot_off * nw + w;
+            fl_bs_load(k, kg, vp.boot_nb, nw);
+            wait = boot & fl_bs_nonzero(k, vp.boot_nb);
+            fl_bs_dec(k, vp.boot_nb, wait);
+            fl_bs_store(kg, k, vp.boot_nb, nw);
+        }
+        Cb |= wait;
+        Bn |= wait;
+    }
+    if (other) {
+        fl_word R = fl_bernoulli(r, v, FL_RNG_REPAIR, vp.p_repair, other);
+        if (vp.flags & FL_F_SUPERVISED) {
+            fl_word ask = other & ~R;
+            if (ask)
+                ask &= fl_age_ok(g, s.cnt, vp, w);
+            for (fl_u64 e = g->sup_off[v]; ask && e < g->sup_off[v + 1]; e++) {
+                fl_u32 sv = g->sup_src[e];
+                fl_word up = ask & ~s.D[(fl_u64)sv * nw + w];
+                fl_word ok = fl_bernoulli(r, g->sup_eid[e], FL_RNG_RESTART, g->vp[sv].p_restart, up);
+                R |= ok;
+                ask &= ~ok;
+            }
+        }
+        Cb |= other & ~R;
+    }
+    s.P[at] = Pn;
+    s.B[at] = Bn;
+    return Cb;
+}
+
+/* The lanes in which a hit can still change v's state, given Cb. */
+FL_INLINE fl_word fl_hit_need(fl_vparam vp, fl_word C, fl_word Cb)
+{
+    if (vp.flags & FL_F_FORCED)
+        return 0;
+    if (vp.flags & FL_F_CRASH)
+        return ~C & ~Cb; /* only an up vertex that did not crash anyway */
+    return ~Cb;
+}
+
+/*
+ * Step 1: I(t+1) of v in the lanes of need, from the down states D of its
+ * in-neighbours.  With theta = 1 this is an OR of Bernoulli-thinned down
+ * words; above 1 the weights are summed in bit-sliced counters.  Lanes
+ * already decided are not drawn again (masking never changes a lane).
+ */
+FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w, fl_word need)
+{
+    fl_u32 theta = g->vp[v].theta;
+    if (theta == 0 || need == 0)
+        return 0;
+    fl_u32 nw = g->nw;
+    fl_u64 e0 = g->in_off[v], e1 = g->in_off[v + 1];
+    fl_word hit = 0;
+    if (theta == 1) {
+        for (fl_u64 e = e0; e < e1; e++) {
+            fl_word m = D[(fl_u64)g->in_src[e] * nw + w] & need & ~hit;
+            if (m) {
+                hit |= fl_bernoulli(r, g->in_eid[e], FL_RNG_HIT, g->in_q[e], m);
+                if (hit == need)
+                    break;
+            }
+        }
+        return hit;
+    }
+    fl_u32 nb = fl_bitlen(theta);
+    fl_word sum[FL_MAX_PLANES];
+    for (fl_u32 b = 0; b < nb; b++)
+        sum[b] = 0;
+    fl_word over = 0;
+    for (fl_u64 e = e0; e < e1 && hit != need; e++) {
+        fl_word m = D[(fl_u64)g->in_src[e] * nw + w] & need & ~hit;
+        if (!m)
+            continue;
+        fl_word x = fl_bernoulli(r, g->in_eid[e], FL_RNG_HIT, g->in_q[e], m);
+        if (!x)
+            continue;
+        over |= fl_bs_add(sum, nb, g->in_w[e], x);
+        hit = need & (over | fl_bs_ge(sum, nb, theta));
+    }
+    return hit;
+}
+
+/* C(t+1) and D(t+1) from C(t), Cb and I (steps 3 and 4). */
+FL_INLINE fl_word fl_crashed_next(fl_vparam vp, fl_word C, fl_word Cb, fl_word I)
+{
+    return (vp.flags & FL_F_CRASH) ? (Cb | (~C & I)) : Cb;
+}
+
+FL_INLINE fl_word fl_down_next(fl_vparam vp, fl_word Cn, fl_word I)
+{
+    return (vp.flags & FL_F_CRASH) ? Cn : (Cn | I);
+}
+
+/* Step 5 and the end of the step: the crash age, then C = C(t+1). */
+FL_INLINE void fl_commit(const fl_graph *g, fl_state s, fl_vparam vp, fl_u32 v, fl_u32 w, fl_word Cn)
+{
+    fl_u32 nw = g->nw;
+    fl_u64 at = (fl_u64)v * nw + w;
+    if (vp.age_nb) {
+        fl_word a[FL_MAX_PLANES];
+        FL_GLOBAL fl_word *ag = s.cnt + (fl_u64)vp.age_off * nw + w;
+        fl_word stay = s.C[at] & Cn;
+        fl_bs_load(a, ag, vp.age_nb, nw);
+        for (fl_u32 b = 0; b < vp.age_nb; b++)
+            a[b] &= stay;
+        /* a only matters up to detect_delay: saturate there */
+        fl_bs_inc(a, vp.age_nb, stay & ~fl_bs_ge(a, vp.age_nb, vp.detect_delay));
+        fl_bs_store(ag, a, vp.age_nb, nw);
+    }
+    s.C[at] = Cn;
+}
+
+/* The whole synchronous step of v (after fl_pool_grant). */
+FL_INLINE void fl_step_vertex(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+{
+    fl_vparam vp = g->vp[v];
+    fl_u64 at = (fl_u64)v * g->nw + w;
+    fl_word C = s.C[at];
+    fl_word Cb = fl_vertex_base(g, s, r, v, w);
+    fl_word I = fl_hit(g, s.D, r, v, w, fl_hit_need(vp, C, Cb));
+    fl_word Cn = fl_crashed_next(vp, C, Cb, I);
+    s.Dn[at] = fl_down_next(vp, Cn, I);
+    fl_commit(g, s, vp, v, w, Cn);
+}
+
+/* Instant mode, phase 1: Cb, with I = 0 and D(t+1) = D(Cb, 0). */
+FL_INLINE void fl_instant_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+{
+    fl_vparam vp = g->vp[v];
+    fl_u64 at = (fl_u64)v * g->nw + w;
+    fl_word Cb = fl_vertex_base(g, s, r, v, w);
+    s.Cb[at] = Cb;
+    s.I[at] = 0;
+    s.Dn[at] = fl_down_next(vp, fl_crashed_next(vp, s.C[at], Cb, 0), 0);
+}
+
+/* Instant mode, phase 2 (repeated): I from the current D(t+1), then
+ * D(t+1) from I.  Returns whether v's I changed.  Every vertex's hit is
+ * computed from Dn before any Dn is rewritten: the caller runs
+ * fl_instant_hit for all vertices, then fl_instant_down for all. */
+FL_INLINE int fl_instant_hit(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+{
+    fl_vparam vp = g->vp[v];
+    fl_u64 at = (fl_u64)v * g->nw + w;
+    fl_word I = fl_hit(g, s.Dn, r, v, w, fl_hit_need(vp, s.C[at], s.Cb[at]));
+    int changed = I != s.I[at];
+    s.I[at] = I;
+    return changed;
+}
+
+FL_INLINE void fl_instant_down(const fl_graph *g, fl_state s, fl_u32 v, fl_u32 w)
+{
+    fl_vparam vp = g->vp[v];
+    fl_u64 at = (fl_u64)v * g->nw + w;
+    s.Dn[at] = fl_down_next(vp, fl_crashed_next(vp, s.C[at], s.Cb[at], s.I[at]), s.I[at]);
+}
+
+/* Instant mode, last phase: C(t+1) and the crash age. */
+FL_INLINE void fl_instant_commit(const fl_graph *g, fl_state s, fl_u32 v, fl_u32 w)
+{
+    fl_vparam vp = g->vp[v];
+    fl_u64 at = (fl_u64)v * g->nw + w;
+    fl_commit(g, s, vp, v, w, fl_crashed_next(vp, s.C[at], s.Cb[at], s.I[at]));
+}
+
+/* ------------------------------------------------------------- tallies */
+
+/* Down trials of v in the current D, counting only the lanes of lanes[]. */
+FL_INLINE fl_u32 fl_tally_vertex(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_word *lanes, fl_u32 v)
+{
+    fl_u32 c = 0;
+    for (fl_u32 w = 0; w < nw; w++)
+        c += FL_POPCOUNT(D[(fl_u64)v * nw + w] & lanes[w]);
+    return c;
+}
+
+/* Per-lane number of down vertices among v0 .. v1-1 (at most 2^20), added
+ * up in bit-sliced counters and written to out[lane], 64 lanes. */
+FL_INLINE void fl_tally_trials(fl_u32 nw, FL_GLOBAL const fl_word *D, fl_u32 v0, fl_u32 v1, fl_u32 w,
+                               FL_GLOBAL fl_u32 *out)
+{
+    fl_word c[21];
+    for (fl_u32 b = 0; b < 21u; b++)
+        c[b] = 0;
+    for (fl_u32 v = v0; v < v1; v++)
+        fl_bs_inc(c, 21u, D[(fl_u64)v * nw + w]);
+    for (fl_u32 lane = 0; lane < 64u; lane++) {
+        fl_u32 x = 0;
+        for (fl_u32 b = 0; b < 21u; b++)
+            x |= (fl_u32)((c[b] >> lane) & 1u) << b;
+        out[lane] = x;
+    }
+}
+
+/* Lanes in which at least k of the targets are down. */
+FL_INLINE fl_word fl_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *target,
+                                  fl_u32 ntarget, fl_u32 k, fl_u32 w)
+{
+    if (ntarget == 0 || k == 0 || k > ntarget)
+        return 0;
+    fl_u32 nb = fl_bitlen(ntarget);
+    fl_word c[FL_MAX_PLANES];
+    for (fl_u32 b = 0; b < nb; b++)
+        c[b] = 0;
+    for (fl_u32 i = 0; i < ntarget; i++)
+        fl_bs_inc(c, nb, D[(fl_u64)target[i] * nw + w]);
+    return fl_bs_ge(c, nb, k);
+}
+
+#endif

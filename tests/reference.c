@@ -1,0 +1,205 @@
+/*
+ * reference.c - the naive scalar simulator (see reference.h).
+ */
+#include "reference.h"
+
+#include <Random123/philox.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h" /* fl_i_prob_fixed: the resolution of p is part of the contract */
+#include "rng.h"
+
+uint32_t ref_uniform32(uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose)
+{
+    uint32_t gword = (uint32_t)(trial / 64), lane = (uint32_t)(trial % 64), u = 0;
+    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+    for (uint32_t j = 0; j < 32; j++) {
+        philox4x32_ctr_t c = {{step, gword, entity, purpose | ((j / 2) << 8)}};
+        philox4x32_ctr_t x = philox4x32_R(10, c, k);
+        uint64_t plane = (uint64_t)x.v[2 * (j % 2)] | ((uint64_t)x.v[2 * (j % 2) + 1] << 32);
+        u |= (uint32_t)((plane >> lane) & 1u) << (31 - j);
+    }
+    return u;
+}
+
+static int draw(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose)
+{
+    uint32_t fixed = fl_i_prob_fixed(p);
+    if (fixed == FL_P_ONE)
+        return 1;
+    return ref_uniform32(seed, step, trial, entity, purpose) < fixed;
+}
+
+/* C(t+1) and D(t+1) from C(t), the repair/crash outcome c and the hit. */
+static int next_crashed(const fl_vertex_params *p, int C, int c, int hit)
+{
+    if (p->initial == FL_INIT_FORCED_DOWN)
+        return 1;
+    return c || (p->on_dependency == FL_DEP_CRASH && !C && hit);
+}
+
+static int next_down(const fl_vertex_params *p, int C, int c, int hit)
+{
+    return next_crashed(p, C, c, hit) || (p->on_dependency == FL_DEP_DEGRADE && hit);
+}
+
+void ref_free(ref_out *o)
+{
+    free(o->down_count);
+    free(o->system_down);
+    free(o->vertex_down);
+    memset(o, 0, sizeof *o);
+}
+
+int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint32_t T, int propagation, ref_out *o)
+{
+    uint32_t n = md->n;
+    size_t T1 = (size_t)T + 1;
+    o->down_count = calloc(N * T1, sizeof *o->down_count);
+    o->system_down = calloc(N * T1, sizeof *o->system_down);
+    o->vertex_down = calloc(N * T1 * n + 1, 1);
+    int *C = calloc(n + 1, sizeof(int)), *P = calloc(n + 1, sizeof(int)), *B = calloc(n + 1, sizeof(int));
+    int *k = calloc(n + 1, sizeof(int)), *D = calloc(n + 1, sizeof(int)), *I = calloc(n + 1, sizeof(int));
+    int *Cn = calloc(n + 1, sizeof(int)), *Pn = calloc(n + 1, sizeof(int)), *Bn = calloc(n + 1, sizeof(int));
+    int *kn = calloc(n + 1, sizeof(int)), *Dn = calloc(n + 1, sizeof(int)), *req = calloc(n + 1, sizeof(int));
+    int *F = calloc(n + 1, sizeof(int)), *X = calloc(md->m + 1, sizeof(int));
+    long *a = calloc(n + 1, sizeof(long)), *K = calloc(n + 1, sizeof(long));
+    int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn &&
+             kn && Dn && req && F && X && a && K;
+    for (uint64_t tr = 0; ok && tr < N; tr++) {
+        uint64_t trial = first + tr;
+        for (uint32_t v = 0; v < n; v++) {
+            uint8_t init = md->vp[v].initial;
+            C[v] = init != FL_INIT_UP;
+            P[v] = init == FL_INIT_PERMANENT;
+            B[v] = 0;
+            k[v] = 0;
+            a[v] = 0;
+            D[v] = C[v];
+            K[v] = md->vp[v].capacity;
+        }
+        for (uint32_t t = 0;; t++) {
+            /* record the state at t */
+            uint32_t count = 0, tdown = 0;
+            for (uint32_t v = 0; v < n; v++) {
+                count += (uint32_t)D[v];
+                o->vertex_down[(tr * T1 + t) * n + v] = (uint8_t)D[v];
+            }
+            for (uint32_t i = 0; i < md->ntarget; i++)
+                tdown += (uint32_t)D[md->target[i]];
+            o->down_count[tr * T1 + t] = count;
+            o->system_down[tr * T1 + t] = md->ntarget > 0 && tdown >= md->target_k;
+            if (t == T)
+                break;
+
+            /* the transmission draws of every edge */
+            for (uint64_t e = 0; e < md->m; e++)
+                X[e] = draw(md->edge_q[e], seed, t, trial, (uint32_t)e, FL_RNG_HIT);
+
+            /* 2. repair, with the pool requests first */
+            for (uint32_t v = 0; v < n; v++) {
+                const fl_vertex_params *p = &md->vp[v];
+                int sup_up = 0;
+                for (uint64_t e = 0; e < md->ns; e++)
+                    if (md->sup_to[e] == v && !D[md->sup_from[e]])
+                        sup_up = 1;
+                req[v] = C[v] && P[v] && p->pool != FL_NONE && a[v] >= (long)p->detect_delay && sup_up &&
+                         !D[p->pool] && p->initial != FL_INIT_FORCED_DOWN;
+            }
+            for (uint32_t v = 0; v < n; v++) { /* increasing vertex order */
+                if (req[v] && K[md->vp[v].pool] > 0)
+                    K[md->vp[v].pool]--;
+                else
+                    req[v] = 0;
+            }
+            for (uint32_t v = 0; v < n; v++) {
+                const fl_vertex_params *p = &md->vp[v];
+                Cn[v] = C[v];
+                Pn[v] = P[v];
+                Bn[v] = B[v];
+                kn[v] = k[v];
+                F[v] = 0;
+                if (p->initial == FL_INIT_FORCED_DOWN)
+                    continue;
+                if (C[v] && P[v]) {
+                    if (req[v]) {
+                        uint32_t b = md->vp[p->pool].boot_delay;
+                        Pn[v] = 0;
+                        if (b == 0) {
+                            Cn[v] = 0;
+                        } else {
+                            Bn[v] = 1;
+                            kn[v] = (int)b - 1;
+                        }
+                    }
+                } else if (C[v] && B[v]) {
+                    if (k[v] == 0) {
+                        Cn[v] = 0;
+                        Bn[v] = 0;
+                    } else {
+                        kn[v] = k[v] - 1;
+                    }
+                } else if (C[v]) {
+                    int R = draw(p->p_repair, seed, t, trial, v, FL_RNG_REPAIR);
+                    for (uint64_t e = 0; e < md->ns; e++) {
+                        uint32_t s = md->sup_from[e];
+                        if (md->sup_to[e] == v && !D[s] && a[v] >= (long)p->detect_delay &&
+                            draw(md->vp[s].p_restart, seed, t, trial, (uint32_t)e, FL_RNG_RESTART))
+                            R = 1;
+                    }
+                    if (R)
+                        Cn[v] = 0;
+                } else {
+                    /* 3. spontaneous crash */
+                    F[v] = draw(p->p_fail, seed, t, trial, v, FL_RNG_FAIL);
+                    Cn[v] = F[v];
+                    Pn[v] = F[v] && draw(p->p_permanent, seed, t, trial, v, FL_RNG_PERMANENT);
+                }
+            }
+
+            /* 1. hits: once from D(t), or iterated from I = 0 to the least
+             * fixpoint of D(t+1) with the same X */
+            for (uint32_t v = 0; v < n; v++)
+                I[v] = 0;
+            for (int pass = 0;; pass++) {
+                for (uint32_t v = 0; v < n; v++)
+                    Dn[v] = next_down(&md->vp[v], C[v], Cn[v], I[v]);
+                if (propagation == FL_PROP_SYNCHRONOUS && pass == 1)
+                    break;
+                const int *from = propagation == FL_PROP_INSTANT ? Dn : D;
+                int changed = 0;
+                for (uint32_t v = 0; v < n; v++) {
+                    uint64_t S = 0;
+                    for (uint64_t e = 0; e < md->m; e++)
+                        if (md->edge_to[e] == v && from[md->edge_from[e]] && X[e])
+                            S += md->edge_weight[e];
+                    int hit = md->vp[v].threshold > 0 && S >= md->vp[v].threshold;
+                    changed |= hit != I[v];
+                    I[v] = hit;
+                }
+                if (propagation == FL_PROP_INSTANT && !changed)
+                    break;
+            }
+
+            /* 3.-5. commit C, D and the age */
+            for (uint32_t v = 0; v < n; v++) {
+                const fl_vertex_params *p = &md->vp[v];
+                int cn = next_crashed(p, C[v], Cn[v], I[v]);
+                a[v] = (C[v] && cn) ? a[v] + 1 : 0;
+                C[v] = cn;
+                P[v] = Pn[v];
+                B[v] = Bn[v];
+                k[v] = kn[v];
+                D[v] = Dn[v];
+            }
+        }
+    }
+    free(C), free(P), free(B), free(k), free(D), free(I), free(Cn), free(Pn), free(Bn), free(kn), free(Dn);
+    free(req), free(F), free(X), free(a), free(K);
+    if (!ok) {
+        ref_free(o);
+        return -1;
+    }
+    return 0;
+}

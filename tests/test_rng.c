@@ -1,0 +1,172 @@
+/*
+ * test_rng.c - the random streams and the bit-sliced helpers.
+ *
+ * Known-answer vectors of Philox4x32-10 (Random123's kat_vectors), the
+ * bit-sliced Bernoulli against the scalar definition "lane L is 1 iff
+ * U_L < p" with U_L assembled bit by bit (docs/randomness.md), independence
+ * of a lane's result from the mask, its rate, and the counter helpers
+ * against plain integer arithmetic.
+ */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "bitslice.h"
+#include "graph.h"
+#include "reference.h"
+#include "rng.h"
+
+static void test_philox_kat(void)
+{
+    static const uint32_t kat[3][10] = {
+        {0, 0, 0, 0, 0, 0, 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
+        {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0x408f276d, 0x41c83b0e, 0xa20bc7c6,
+         0x6d5451fd},
+        {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, 0xd16cfe09, 0x94fdcceb, 0x5001e420,
+         0x24126ea1},
+    };
+    for (int i = 0; i < 3; i++) {
+        philox4x32_ctr_t c = {{kat[i][0], kat[i][1], kat[i][2], kat[i][3]}};
+        philox4x32_key_t k = {{kat[i][4], kat[i][5]}};
+        philox4x32_ctr_t x = philox4x32_R(10, c, k);
+        for (int j = 0; j < 4; j++)
+            CU_ASSERT_EQUAL(x.v[j], kat[i][6 + j]);
+    }
+}
+
+/* The kernel's bit-sliced Bernoulli equals U < p lane by lane, for any mask. */
+static void test_bernoulli_matches_scalar(void)
+{
+    uint64_t seed = 0x0123456789abcdefULL;
+    fl_rng r = {(uint32_t)seed, (uint32_t)(seed >> 32), 7, 3};
+    uint32_t ps[] = {1, 2, 0x80000000u, 0x7fffffffu, 0x40000001u, 0xfffffffeu, 12345, 0x10000000u, 0xdeadbeefu};
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+        for (uint32_t entity = 0; entity < 50; entity++) {
+            fl_word masks[3] = {FL_ALL, 0x5555555555555555ULL, (fl_word)entity * 0x9e3779b97f4a7c15ULL};
+            fl_word all = fl_bernoulli(r, entity, FL_RNG_HIT, ps[i], FL_ALL);
+            for (int mi = 0; mi < 3; mi++) {
+                fl_word got = fl_bernoulli(r, entity, FL_RNG_HIT, ps[i], masks[mi]);
+                CU_ASSERT_EQUAL(got, all & masks[mi]);
+            }
+            for (uint32_t lane = 0; lane < 64; lane++) {
+                uint64_t trial = 3 * 64 + lane;
+                uint32_t u = ref_uniform32(seed, 7, trial, entity, FL_RNG_HIT);
+                CU_ASSERT_EQUAL((all >> lane) & 1u, (fl_word)(u < ps[i]));
+            }
+        }
+    }
+}
+
+static void test_bernoulli_edges(void)
+{
+    fl_rng r = {1, 2, 3, 4};
+    CU_ASSERT_EQUAL(fl_bernoulli(r, 9, FL_RNG_FAIL, 0, FL_ALL), 0);
+    CU_ASSERT_EQUAL(fl_bernoulli(r, 9, FL_RNG_FAIL, FL_P_ONE, FL_ALL), FL_ALL);
+    CU_ASSERT_EQUAL(fl_bernoulli(r, 9, FL_RNG_FAIL, FL_P_ONE, 0x12), 0x12);
+    CU_ASSERT_EQUAL(fl_bernoulli(r, 9, FL_RNG_FAIL, 0x80000000u, 0), 0);
+    CU_ASSERT_EQUAL(fl_i_prob_fixed(1.0), FL_P_ONE);
+    CU_ASSERT_EQUAL(fl_i_prob_fixed(0.0), 0);
+    CU_ASSERT_EQUAL(fl_i_prob_fixed(0.5), 0x80000000u);
+    CU_ASSERT_EQUAL(fl_i_prob_fixed(1.0 - 1e-12), FL_P_ONE - 1u);
+    CU_ASSERT_EQUAL(fl_i_prob_fixed(0.25), 0x40000000u);
+}
+
+/* Rate of Bernoulli(p) over 64 x 20000 lanes within 6 standard errors, and
+ * different purposes, entities, steps and words give different streams. */
+static void test_bernoulli_rate(void)
+{
+    double ps[] = {0.5, 0.1, 0.01, 0.9, 1e-3};
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+        uint32_t p = fl_i_prob_fixed(ps[i]);
+        uint64_t ones = 0, n = 0;
+        for (uint32_t w = 0; w < 20000; w++) {
+            fl_rng r = {42, 0, w % 17, w};
+            ones += (uint64_t)__builtin_popcountll(fl_bernoulli(r, w, FL_RNG_REPAIR, p, FL_ALL));
+            n += 64;
+        }
+        double mean = (double)ones / (double)n, se = sqrt(ps[i] * (1 - ps[i]) / (double)n);
+        CU_ASSERT(fabs(mean - ps[i]) <= 6 * se);
+    }
+    fl_rng r = {42, 0, 1, 1};
+    uint32_t p = fl_i_prob_fixed(0.5);
+    fl_word a = fl_bernoulli(r, 5, FL_RNG_FAIL, p, FL_ALL);
+    CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r, 5, FL_RNG_REPAIR, p, FL_ALL));
+    CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r, 6, FL_RNG_FAIL, p, FL_ALL));
+    fl_rng r2 = {42, 0, 2, 1}, r3 = {42, 0, 1, 2}, r4 = {43, 0, 1, 1};
+    CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r2, 5, FL_RNG_FAIL, p, FL_ALL));
+    CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r3, 5, FL_RNG_FAIL, p, FL_ALL));
+    CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r4, 5, FL_RNG_FAIL, p, FL_ALL));
+}
+
+/* Bit-sliced counters against integers, lane by lane. */
+static void test_bitslice(void)
+{
+    srand(7);
+    for (int round = 0; round < 200; round++) {
+        uint32_t nb = 1 + (uint32_t)(rand() % 12), lim = 1u << nb;
+        fl_word p[FL_MAX_PLANES] = {0};
+        uint32_t val[64] = {0};
+        for (int op = 0; op < 40; op++) {
+            fl_word mask = ((fl_word)rand() << 33) ^ ((fl_word)rand() << 11) ^ (fl_word)rand();
+            uint32_t c = (uint32_t)rand() % (lim + 3);
+            int kind = rand() % 4;
+            fl_word over = 0;
+            if (kind == 0)
+                over = fl_bs_add(p, nb, c, mask);
+            else if (kind == 1)
+                over = fl_bs_inc(p, nb, mask);
+            else if (kind == 2)
+                fl_bs_set(p, nb, c % lim, mask);
+            for (uint32_t L = 0; L < 64; L++) {
+                int in = (mask >> L) & 1u;
+                if (kind == 3) {
+                    /* decrement only lanes that are > 0 */
+                    continue;
+                }
+                if (!in)
+                    continue;
+                uint64_t next = kind == 0 ? (uint64_t)val[L] + c : kind == 1 ? (uint64_t)val[L] + 1 : c % lim;
+                CU_ASSERT_EQUAL((over >> L) & 1u, (fl_word)(kind < 2 && next >= lim));
+                val[L] = (uint32_t)(next % lim);
+            }
+            if (kind == 3) {
+                fl_word nz = fl_bs_nonzero(p, nb) & mask;
+                fl_bs_dec(p, nb, nz);
+                for (uint32_t L = 0; L < 64; L++)
+                    if ((nz >> L) & 1u)
+                        val[L]--;
+            }
+            uint32_t probe = (uint32_t)rand() % (lim + 2);
+            fl_word ge = fl_bs_ge(p, nb, probe), nz = fl_bs_nonzero(p, nb);
+            for (uint32_t L = 0; L < 64; L++) {
+                uint32_t got = 0;
+                for (uint32_t b = 0; b < nb; b++)
+                    got |= (uint32_t)((p[b] >> L) & 1u) << b;
+                CU_ASSERT_EQUAL(got, val[L]);
+                CU_ASSERT_EQUAL((ge >> L) & 1u, (fl_word)(val[L] >= probe));
+                CU_ASSERT_EQUAL((nz >> L) & 1u, (fl_word)(val[L] != 0));
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(fl_bitlen(0), 0);
+    CU_ASSERT_EQUAL(fl_bitlen(1), 1);
+    CU_ASSERT_EQUAL(fl_bitlen(4), 3);
+    CU_ASSERT_EQUAL(fl_bitlen(0xffffffffu), 32);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite("rng", NULL, NULL);
+    CU_add_test(s, "philox4x32-10 known answers", test_philox_kat);
+    CU_add_test(s, "bit-sliced Bernoulli equals U < p per lane, any mask", test_bernoulli_matches_scalar);
+    CU_add_test(s, "Bernoulli of 0 and 1, fixed point", test_bernoulli_edges);
+    CU_add_test(s, "Bernoulli rates and distinct streams", test_bernoulli_rate);
+    CU_add_test(s, "bit-sliced counters", test_bitslice);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
+}
