@@ -589,8 +589,10 @@ static int number_text(loader *L, struct fy_node *n, int line, const char *key, 
     if (fy_node_get_style(n) != FYNS_PLAIN)
         return fail(L, FL_E_MODEL, line, key, "expected a number, found the quoted string '%s'",
                     text);
-    if (len > SHOW_MAX || !number_syntax(s, len, integral))
+    if (!number_syntax(s, len, integral))
         return fail(L, FL_E_MODEL, line, key, "'%s' is not a number", show(b, s, len));
+    if (len > SHOW_MAX)
+        return fail(L, FL_E_MODEL, line, key, "%s is too long for a number", show(b, s, len));
     return FL_OK;
 }
 
@@ -660,7 +662,7 @@ static int get_uint(loader *L, struct fy_node *n, int line, const char *key, uin
                 return fail(L, FL_E_MODEL, line, key, "%s is negative", text);
             if (x <= (double)max)
                 return fail(L, FL_E_MODEL, line, key,
-                            "%s is too large to be exact; write all its digits", text);
+                            "%s is above 2^53: write such integers with all their digits", text);
             overflow = true;
         } else if (x != floor(x)) {
             return fail(L, FL_E_MODEL, line, key, "%s is not an integer", text);

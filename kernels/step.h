@@ -365,19 +365,20 @@ FL_INLINE fl_u32 fl_tally_vertex(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBA
     return c;
 }
 
-/* Per-lane number of down vertices among v0 .. v1-1 (at most 2^20), added
- * up in bit-sliced counters and written to out[lane], 64 lanes. */
+/* Per-lane number of down vertices among v0 .. v1-1 (fewer than 2^21),
+ * added up in bit-sliced counters and written to out[lane], 64 lanes. */
 FL_INLINE void fl_tally_trials(fl_u32 nw, FL_GLOBAL const fl_word *D, fl_u32 v0, fl_u32 v1, fl_u32 w,
                                FL_GLOBAL fl_u32 *out)
 {
     fl_word c[21];
-    for (fl_u32 b = 0; b < 21u; b++)
+    fl_u32 nb = fl_bitlen(v1 - v0);
+    for (fl_u32 b = 0; b < nb; b++)
         c[b] = 0;
     for (fl_u32 v = v0; v < v1; v++)
-        fl_bs_inc(c, 21u, D[(fl_u64)v * nw + w]);
+        fl_bs_inc(c, nb, D[(fl_u64)v * nw + w]);
     for (fl_u32 lane = 0; lane < 64u; lane++) {
         fl_u32 x = 0;
-        for (fl_u32 b = 0; b < 21u; b++)
+        for (fl_u32 b = 0; b < nb; b++)
             x |= (fl_u32)((c[b] >> lane) & 1u) << b;
         out[lane] = x;
     }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,6 +138,28 @@ static char *default_output(const char *model_path)
     if (out)
         snprintf(out, len + 4, "%.*s.h5", (int)len, base);
     return out;
+}
+
+/* Fails early (before a long run) when the output cannot be created; the
+ * writer checks again, this is only to spare the user a wasted run. */
+static int output_writable(const char *out)
+{
+    struct stat st;
+    char dir[4096];
+    const char *slash = strrchr(out, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - out) + (slash == out), out);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+        return fail(73, "cannot write '%s': it is a directory", out);
+    if (stat(dir, &st) != 0)
+        return fail(73, "cannot write '%s': directory '%s' does not exist", out, dir);
+    if (!S_ISDIR(st.st_mode))
+        return fail(73, "cannot write '%s': '%s' is not a directory", out, dir);
+    if (access(dir, W_OK) != 0)
+        return fail(73, "cannot write '%s': directory '%s' is not writable (%s)", out, dir, strerror(errno));
+    return 0;
 }
 
 static char *join_args(int argc, char **argv)
@@ -296,6 +319,9 @@ static int cmd_run(int argc, char **argv)
         code = fail(fl_status_exit_code(status), "%s", fl_model_error(md));
         goto cleanup;
     }
+    code = output_writable(out);
+    if (code)
+        goto cleanup;
     status = fl_sim_create(&sim, md, &opt, message, sizeof message);
     if (status != FL_OK) {
         code = fail(fl_status_exit_code(status), "%s", message);
