@@ -939,6 +939,37 @@ static void test_pool_capacity_per_trial(void)
     finish(&r);
 }
 
+/* Section 1 and rule 3.2, capacity per trial with trials that differ:
+ * w (p_fail 0.5, p_permanent 1) with a pool of capacity 1, boot_delay 0.
+ * Per trial: up (capacity 1) -> lost w.p. 0.5 -> replaced at the next step
+ * -> up (capacity 0) -> lost w.p. 0.5 for ever.  P(w down at t) follows
+ * that chain in every trial independently of the others (a capacity shared
+ * between trials, or taken from trials that made no request, would not).
+ * Statistical: 2^16 trials, 6 standard errors. */
+static void test_pool_capacity_statistical(void)
+{
+    static const char *y = "faultline: 1\nname: pool-capacity-stat\n"
+                           "vertices:\n"
+                           "  - { name: vm, capacity: 1 }\n"
+                           "  - { name: ctl }\n"
+                           "  - { name: w, p_fail: 0.5, p_permanent: 1, pool: vm }\n"
+                           "supervision:\n"
+                           "  - { supervisor: ctl, targets: [w] }\n"
+                           "targets: { vertices: [w] }\n";
+    run r;
+    if (start(&r, y, STAT_TRIALS, 8, FL_PROP_DEFAULT, "capacity 1, p_fail 0.5")) {
+        /* u0: up with capacity 1, d0: lost (will be replaced), u1: up with
+         * capacity 0, l: lost for ever */
+        double u0 = 1.0, d0 = 0.0, u1 = 0.0, l = 0.0;
+        for (uint32_t t = 1; t <= 8; t++) {
+            double nu0 = 0.5 * u0, nd0 = 0.5 * u0, nu1 = d0 + 0.5 * u1, nl = l + 0.5 * u1;
+            u0 = nu0, d0 = nd0, u1 = nu1, l = nl;
+            EXPECT_VERTEX_PROB(&r, "w", t, d0 + l);
+        }
+    }
+    finish(&r);
+}
+
 /* ------------------------------------------------------- 8. initial */
 
 /* Section 2 (initial) and section 3 (t = 0: C = 1 for down, permanent,
@@ -1402,6 +1433,7 @@ int main(void)
     CU_add_test(s, "pool: boot_delay and detect_delay timing; booting is down", test_pool_boot_and_detect_delay);
     CU_add_test(s, "pool: requests need an up supervisor and an up pool", test_pool_request_conditions);
     CU_add_test(s, "pool: capacity per trial over the whole run", test_pool_capacity_per_trial);
+    CU_add_test(s, "pool: capacity per trial, trials differing (statistical)", test_pool_capacity_statistical);
     /* initial, targets */
     CU_add_test(s, "initial: up, down, permanent, forced_down", test_initial_states);
     CU_add_test(s, "targets: system down iff at least k targets down", test_targets_k);

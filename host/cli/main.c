@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,6 +86,15 @@ static int resolve_threads(const char *option)
 
 /* ------------------------------------------------------------ progress */
 
+/* SIGTERM, SIGINT or SIGUSR1: finish the step, then stop (exit 75). */
+static volatile sig_atomic_t stop_requested = 0;
+
+static void request_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
 typedef struct progress {
     int quiet, tty;
     double start, last;
@@ -100,6 +110,8 @@ static double wall(void)
 static int show_progress(void *data, uint32_t done, uint32_t total)
 {
     progress *p = data;
+    if (stop_requested)
+        return 1;
     if (p->quiet)
         return 0;
     double now = wall();
@@ -330,7 +342,17 @@ static int cmd_run(int argc, char **argv)
     if (!quiet && !strcmp(backend, "auto"))
         fprintf(stderr, "faultline: backend auto: openmp (no OpenCL backend in this build), %d threads\n",
                 opt.threads);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = request_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     status = fl_sim_run(sim);
+    if (status == FL_E_INTERRUPTED) {
+        code = fail(75, "%s; checkpoints are not in this version, so nothing was written", fl_sim_error(sim));
+        goto cleanup;
+    }
     if (status == FL_OK)
         status = fl_sim_write(sim, out, command);
     if (status != FL_OK) {

@@ -1,0 +1,168 @@
+/*
+ * bench_step.c - throughput of the simulation step, with its roofline.
+ *
+ * Builds an undirected Erdos-Renyi graph (both directions as dependency
+ * edges) as an edge list, loads it through a model file like a user would,
+ * and runs the SIS workload of MODEL.md's check (crash, threshold 1): one
+ * warm-up, then REPS timed runs; reports the median step time and
+ * edge-trial-steps per second as JSON on stdout, beside the two limits of
+ * the machine measured in the same run: memory bandwidth (a large memcpy)
+ * and the Philox4x32-10 rate (blocks per second on all threads).
+ *
+ * usage: bench_step [--n N] [--degree K] [--q Q] [--trials N] [--steps T]
+ *                   [--reps R] [--threads P]
+ */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "faultline.h"
+#include "rng.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Bytes per second of a 512 MiB memcpy (read + write counted), median of 3. */
+static double memory_bandwidth(void)
+{
+    size_t bytes = (size_t)512 << 20;
+    char *a = malloc(bytes), *b = malloc(bytes);
+    if (!a || !b)
+        return 0;
+    memset(a, 1, bytes);
+    memset(b, 2, bytes);
+    double t[3];
+    for (int i = 0; i < 3; i++) {
+        double t0 = now();
+        memcpy(b, a, bytes);
+        t[i] = now() - t0;
+    }
+    qsort(t, 3, sizeof *t, cmp_double);
+    free(a);
+    free(b);
+    return 2.0 * (double)bytes / t[1];
+}
+
+/* Philox4x32-10 blocks per second on all threads. */
+static double philox_rate(int threads)
+{
+    const uint32_t per_thread = 1u << 24;
+    uint32_t sink = 0;
+    double t0 = now();
+#pragma omp parallel num_threads(threads) reduction(^ : sink)
+    {
+        fl_rng r = {1, 2, 3, (uint32_t)omp_get_thread_num()};
+        for (uint32_t i = 0; i < per_thread; i++)
+            sink ^= fl_rng_block(r, i, 1, 0).v[0];
+    }
+    double dt = now() - t0;
+    if (sink == 42)
+        fputs("", stderr); /* keep the loop */
+    return (double)threads * per_thread / dt;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t n = 200000, trials = 1024, steps = 50, reps = 3;
+    double degree = 8, q = 0.05;
+    int threads = omp_get_num_procs();
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--n")) n = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--degree")) degree = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--q")) q = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--trials")) trials = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--steps")) steps = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--reps")) reps = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else {
+            fprintf(stderr, "bench_step: unknown option %s\n", argv[i]);
+            return 64;
+        }
+    }
+
+    /* the graph: n * degree / 2 undirected pairs, each as two edges */
+    char dir[] = "/tmp/faultline-bench-XXXXXX", edges[300], model[300];
+    if (!mkdtemp(dir))
+        return 73;
+    snprintf(edges, sizeof edges, "%s/er.txt", dir);
+    snprintf(model, sizeof model, "%s/sis.yaml", dir);
+    FILE *f = fopen(edges, "w");
+    uint64_t st = 12345, pairs = (uint64_t)((double)n * degree / 2);
+    for (uint64_t i = 0; i < pairs; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint32_t a = (uint32_t)((st >> 32) % n);
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint32_t b = (uint32_t)((st >> 32) % n);
+        fprintf(f, "%u %u\n%u %u\n", a, b, b, a);
+    }
+    fclose(f);
+    f = fopen(model, "w");
+    fprintf(f, "faultline: 1\nname: bench-sis\n"
+               "defaults: { on_dependency: crash, p_fail: 1.0e-4, p_repair: 0.1 }\n"
+               "graph: { path: er.txt, q: %.17g }\n", q);
+    fclose(f);
+
+    double t0 = now();
+    fl_model *md = fl_model_create();
+    if (fl_model_load(md, model) != FL_OK) {
+        fprintf(stderr, "bench_step: %s\n", fl_model_error(md));
+        return 65;
+    }
+    double load = now() - t0;
+    double *times = calloc(reps + 1, sizeof *times), mean_down = 0;
+    for (uint32_t rep = 0; rep <= reps; rep++) { /* rep 0 warms up */
+        fl_run_options o;
+        fl_run_options_init(&o);
+        o.trials = trials;
+        o.steps = steps;
+        o.threads = threads;
+        fl_sim *sim = NULL;
+        char msg[256];
+        if (fl_sim_create(&sim, md, &o, msg, sizeof msg) != FL_OK || fl_sim_run(sim) != FL_OK) {
+            fprintf(stderr, "bench_step: run failed: %s\n", msg);
+            return 70;
+        }
+        times[rep] = fl_sim_step_seconds(sim);
+        mean_down = 0;
+        for (uint32_t t = 1; t <= steps; t++)
+            mean_down += fl_sim_down_fraction(sim)[t] / steps;
+        fl_sim_destroy(&sim);
+    }
+    qsort(times + 1, reps, sizeof *times, cmp_double);
+    double median = times[1 + reps / 2];
+    double m = (double)fl_model_edge_count(md);
+    double ets = m * trials * steps / median;
+    double bw = memory_bandwidth(), philox = philox_rate(threads);
+    /* Per edge and trial word the pull reads the source's D word (8 B) and
+     * the edge record (16 B, cached across the words of a vertex); per
+     * vertex word it reads C, P, B, D and writes C, P, B, D (64 B). */
+    double words = (double)trials / 64.0;
+    double bytes_step = (m * 8.0 + (double)n * 64.0) * words + m * 16.0;
+    printf("{\n  \"workload\": \"SIS on undirected Erdos-Renyi\",\n"
+           "  \"vertices\": %u, \"edges\": %.0f, \"q\": %g, \"trials\": %u, \"steps\": %u, \"threads\": %d,\n"
+           "  \"reps\": %u, \"load_seconds\": %.3f, \"step_seconds_median\": %.4f,\n"
+           "  \"edge_trial_steps_per_second\": %.4g, \"mean_down_fraction\": %.6f,\n"
+           "  \"bytes_per_step_minimum\": %.4g, \"achieved_bytes_per_second\": %.4g,\n"
+           "  \"memory_bandwidth_bytes_per_second\": %.4g, \"philox_blocks_per_second\": %.4g\n}\n",
+           n, m, q, trials, steps, threads, reps, load, median / steps * steps, ets, mean_down, bytes_step,
+           bytes_step * steps / median, bw, philox);
+    fl_model_destroy(&md);
+    free(times);
+    unlink(edges);
+    unlink(model);
+    rmdir(dir);
+    return 0;
+}
