@@ -1238,6 +1238,35 @@ static void test_instant_same_draws(void)
         EXPECT_VERTEX_PROB(&r, "v", 2, 0.75);
     }
     finish(&r);
+
+    /* A degrade cycle a <-> b (q 1) fed by f -> a (q 0.5).  With one X_fa
+     * per step the least fixpoint has a and b down together with
+     * probability 0.5, so a trial's down count (f, a, b) is 1 or 3.  A
+     * fixpoint that draws X_fa again while iterating can latch the cycle
+     * down from an earlier iteration's hit (0.75), or never settle. */
+    static const char *cyc = "faultline: 1\nname: instant-draws-cycle\n"
+                             "vertices:\n"
+                             "  - { name: f, initial: forced_down }\n"
+                             "  - { name: a }\n"
+                             "  - { name: b }\n"
+                             "edges:\n"
+                             "  - { from: f, to: a, q: 0.5 }\n"
+                             "  - { from: a, to: b }\n"
+                             "  - { from: b, to: a }\n"
+                             "targets: { vertices: [a] }\n";
+    if (start(&r, cyc, STAT_TRIALS, 3, FL_PROP_INSTANT, "same draws, instant cycle")) {
+        for (uint32_t t = 1; t <= 3; t++) {
+            EXPECT_VERTEX_PROB(&r, "a", t, 0.5);
+            EXPECT_VERTEX_PROB(&r, "b", t, 0.5);
+        }
+        const uint32_t *dc = fl_sim_down_count(r.sim);
+        int ok = 1;
+        for (uint64_t i = 0; i < r.trials; i++)
+            for (uint32_t t = 1; t <= 3; t++)
+                ok = ok && (dc[i * 4 + t] == 1 || dc[i * 4 + t] == 3);
+        report(ok, __LINE__, "[same draws, instant cycle] a and b are down together in every trial");
+    }
+    finish(&r);
 }
 
 /* --------------------------------------------------------- 11. age */
