@@ -3,7 +3,7 @@
  * from the contract) against their exact values, statistically.
  *
  * For every model, step t and quantity (down_fraction, system_down, and
- * P(vertex v down) for every v) the estimate from N = 2^16 trials must lie
+ * P(vertex v down) for every v) the estimate from N = 2^20 trials must lie
  * within Z standard errors of the exact value p, SE = sqrt(p (1-p) / N).
  * (down_fraction is a mean of per-vertex indicators; its variance is at most
  * p (1-p) / N, so the same SE is conservative.)  With about 600 comparisons
@@ -20,7 +20,7 @@
 #include "model.h"
 #include "testutil.h"
 
-#define N_TRIALS 65536
+#define N_TRIALS 1048576
 #define Z_MAX 6.5
 
 static double max_abs_z = 0.0;
