@@ -80,13 +80,20 @@ int main(int argc, char **argv)
     double degree = 8, q = 0.05;
     int threads = omp_get_num_procs();
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--n")) n = (uint32_t)atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--degree")) degree = atof(argv[i + 1]);
-        else if (!strcmp(argv[i], "--q")) q = atof(argv[i + 1]);
-        else if (!strcmp(argv[i], "--trials")) trials = (uint32_t)atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--steps")) steps = (uint32_t)atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--reps")) reps = (uint32_t)atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        if (!strcmp(argv[i], "--n"))
+            n = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--degree"))
+            degree = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--q"))
+            q = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--trials"))
+            trials = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--steps"))
+            steps = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--reps"))
+            reps = (uint32_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads"))
+            threads = atoi(argv[i + 1]);
         else {
             fprintf(stderr, "bench_step: unknown option %s\n", argv[i]);
             return 64;
@@ -110,9 +117,11 @@ int main(int argc, char **argv)
     }
     fclose(f);
     f = fopen(model, "w");
-    fprintf(f, "faultline: 1\nname: bench-sis\n"
-               "defaults: { on_dependency: crash, p_fail: 1.0e-4, p_repair: 0.1 }\n"
-               "graph: { path: er.txt, q: %.17g }\n", q);
+    fprintf(f,
+            "faultline: 1\nname: bench-sis\n"
+            "defaults: { on_dependency: crash, p_fail: 1.0e-4, p_repair: 0.1 }\n"
+            "graph: { path: er.txt, q: %.17g }\n",
+            q);
     fclose(f);
 
     double t0 = now();

@@ -20,19 +20,19 @@
 
 /* What a backend is asked to simulate. */
 typedef struct fl_layout {
-    uint32_t nw;             /* trial words */
-    uint32_t gword0;         /* global index of the first word */
-    uint32_t key0, key1;     /* the seed */
-    int propagation;         /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
-    int threads;             /* > 0 */
-    const fl_word *lanes;    /* [nw] lanes inside the requested trial range */
+    uint32_t nw;          /* trial words */
+    uint32_t gword0;      /* global index of the first word */
+    uint32_t key0, key1;  /* the seed */
+    int propagation;      /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
+    int threads;          /* > 0 */
+    const fl_word *lanes; /* [nw] lanes inside the requested trial range */
 } fl_layout;
 
 /* The aggregates of the current D, filled by tally(). */
 typedef struct fl_tally {
-    uint32_t *vertex_down;   /* [n] down trials (in range) per vertex */
-    uint32_t *trial_parts;   /* [nblocks][nw][64] down vertices per block and lane */
-    fl_word *system_down;    /* [nw] lanes with the system down */
+    uint32_t *vertex_down; /* [n] down trials (in range) per vertex */
+    uint32_t *trial_parts; /* [nblocks][nw][64] down vertices per block and lane */
+    fl_word *system_down;  /* [nw] lanes with the system down */
 } fl_tally;
 
 typedef struct fl_backend_ops {

@@ -68,9 +68,8 @@ static int alloc_results(fl_sim *s)
     s->unavail_acc = calloc(n + 1, sizeof(uint64_t));
     s->vertex_class_out = calloc(n + 1, sizeof(uint32_t));
     r->class_out_name = calloc((size_t)md->nclass + 1, sizeof(char *));
-    if (!r->down_fraction || !r->system_down || !r->down_count || !r->system_down_trial ||
-        !r->vertex_unavailability || !r->vertex_down_final || !s->unavail_acc || !s->vertex_class_out ||
-        !r->class_out_name)
+    if (!r->down_fraction || !r->system_down || !r->down_count || !r->system_down_trial || !r->vertex_unavailability ||
+        !r->vertex_down_final || !s->unavail_acc || !s->vertex_class_out || !r->class_out_name)
         return FL_E_NOMEM;
 
     /* classes in file order, then "(none)" if some vertex has no class */
@@ -100,8 +99,7 @@ static int alloc_results(fl_sim *s)
     return FL_OK;
 }
 
-int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, char *message,
-                  size_t message_size)
+int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, char *message, size_t message_size)
 {
     char scratch[8];
     if (!message) {
@@ -323,21 +321,57 @@ int fl_sim_write(fl_sim *s, const char *path, const char *command)
     return fl_i_results_write(&s->r, path, command, s->error, sizeof s->error);
 }
 
-const char *fl_sim_error(const fl_sim *s) { return s->error; }
-uint64_t fl_sim_trials(const fl_sim *s) { return s->r.trials; }
-uint32_t fl_sim_steps(const fl_sim *s) { return s->r.steps; }
-uint64_t fl_sim_seed(const fl_sim *s) { return s->r.seed; }
-const char *fl_sim_backend(const fl_sim *s) { return s->r.backend; }
-const double *fl_sim_down_fraction(const fl_sim *s) { return s->r.down_fraction; }
-const double *fl_sim_system_down(const fl_sim *s) { return s->r.system_down; }
-const uint32_t *fl_sim_down_count(const fl_sim *s) { return s->r.down_count; }
-const uint8_t *fl_sim_system_down_trial(const fl_sim *s) { return s->r.system_down_trial; }
-const double *fl_sim_vertex_unavailability(const fl_sim *s) { return s->r.vertex_unavailability; }
-const double *fl_sim_vertex_down_final(const fl_sim *s) { return s->r.vertex_down_final; }
+const char *fl_sim_error(const fl_sim *s)
+{
+    return s->error;
+}
+uint64_t fl_sim_trials(const fl_sim *s)
+{
+    return s->r.trials;
+}
+uint32_t fl_sim_steps(const fl_sim *s)
+{
+    return s->r.steps;
+}
+uint64_t fl_sim_seed(const fl_sim *s)
+{
+    return s->r.seed;
+}
+const char *fl_sim_backend(const fl_sim *s)
+{
+    return s->r.backend;
+}
+const double *fl_sim_down_fraction(const fl_sim *s)
+{
+    return s->r.down_fraction;
+}
+const double *fl_sim_system_down(const fl_sim *s)
+{
+    return s->r.system_down;
+}
+const uint32_t *fl_sim_down_count(const fl_sim *s)
+{
+    return s->r.down_count;
+}
+const uint8_t *fl_sim_system_down_trial(const fl_sim *s)
+{
+    return s->r.system_down_trial;
+}
+const double *fl_sim_vertex_unavailability(const fl_sim *s)
+{
+    return s->r.vertex_unavailability;
+}
+const double *fl_sim_vertex_down_final(const fl_sim *s)
+{
+    return s->r.vertex_down_final;
+}
 const double *fl_sim_vertex_down_series(const fl_sim *s, uint32_t *points)
 {
     if (points)
         *points = s->r.nseries;
     return s->r.vertex_down_series;
 }
-double fl_sim_step_seconds(const fl_sim *s) { return s->step_seconds; }
+double fl_sim_step_seconds(const fl_sim *s)
+{
+    return s->step_seconds;
+}

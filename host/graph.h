@@ -15,16 +15,16 @@
 typedef struct fl_packed {
     uint32_t n, npool, ntarget, target_k;
     uint64_t m, ns;
-    uint64_t *in_off;  /* [n+1] */
+    uint64_t *in_off;                        /* [n+1] */
     uint32_t *in_src, *in_eid, *in_q, *in_w; /* [m] */
-    uint64_t *sup_off; /* [n+1] */
-    uint32_t *sup_src, *sup_eid; /* [ns] */
-    fl_vparam *vp;     /* [n] */
-    fl_pparam *pp;     /* [npool] */
-    uint32_t *members; /* [pool members] */
+    uint64_t *sup_off;                       /* [n+1] */
+    uint32_t *sup_src, *sup_eid;             /* [ns] */
+    fl_vparam *vp;                           /* [n] */
+    fl_pparam *pp;                           /* [npool] */
+    uint32_t *members;                       /* [pool members] */
     uint32_t nmembers;
-    uint32_t *target;  /* [ntarget] */
-    uint32_t nplanes;  /* counter planes per trial word */
+    uint32_t *target; /* [ntarget] */
+    uint32_t nplanes; /* counter planes per trial word */
     /* initial state of every trial word (the same for all trials) */
     fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
     fl_word *init_cnt;        /* [nplanes] */

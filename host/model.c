@@ -37,11 +37,11 @@
 #include <openssl/evp.h>
 
 #ifndef FL_CHECK
-#define FL_CHECK(expr)                                                                             \
-    do {                                                                                           \
-        status = (expr);                                                                           \
-        if (status != FL_OK)                                                                       \
-            goto cleanup;                                                                          \
+#define FL_CHECK(expr)                                                                                                 \
+    do {                                                                                                               \
+        status = (expr);                                                                                               \
+        if (status != FL_OK)                                                                                           \
+            goto cleanup;                                                                                              \
     } while (0)
 #endif
 
@@ -95,8 +95,7 @@ static uint32_t hash_name(const char *s, size_t len)
     return (uint32_t)h;
 }
 
-static uint32_t tab_find(const strtab *t, char *const *names, const char *s, size_t len,
-                         uint32_t h)
+static uint32_t tab_find(const strtab *t, char *const *names, const char *s, size_t len, uint32_t h)
 {
     size_t mask, i;
 
@@ -194,9 +193,9 @@ enum param {
 /* Keys of a vertex entry: the parameters (in enum param order), name, class. */
 enum { K_NAME = NPARAM, K_CLASS, NENTRY };
 static const char *const entry_key[NENTRY] = {
-    "p_fail",       "p_permanent", "p_repair",       "threshold", "threshold_fraction",
-    "on_dependency", "initial",    "detect_delay",   "p_restart", "pool",
-    "capacity",     "boot_delay",  "unavailability", "name",      "class"};
+    "p_fail",        "p_permanent", "p_repair",       "threshold", "threshold_fraction",
+    "on_dependency", "initial",     "detect_delay",   "p_restart", "pool",
+    "capacity",      "boot_delay",  "unavailability", "name",      "class"};
 
 static const char *const dependency_names[] = {"degrade", "crash"};
 static const char *const initial_names[] = {"up", "down", "permanent", "forced_down"};
@@ -229,9 +228,8 @@ enum top {
     T_SIMULATION,
     NTOP
 };
-static const char *const top_key[NTOP] = {"faultline", "name",    "defaults", "classes",
-                                          "vertices",  "edges",   "supervision", "targets",
-                                          "graph",     "simulation"};
+static const char *const top_key[NTOP] = {"faultline", "name",        "defaults", "classes", "vertices",
+                                          "edges",     "supervision", "targets",  "graph",   "simulation"};
 
 typedef struct loader {
     fl_model *m;
@@ -244,15 +242,15 @@ typedef struct loader {
     struct fy_node *top[NTOP];
     int top_line[NTOP];
 
-    strtab vtab;     /* vertex name -> index */
-    size_t vcap;     /* capacity of vertex_name and vertex_class */
+    strtab vtab; /* vertex name -> index */
+    size_t vcap; /* capacity of vertex_name and vertex_class */
     uint32_t ninline;
-    pset *own;       /* [ninline] each inline vertex's own entry */
-    int *vline;      /* [ninline] line of its name, for duplicate messages */
+    pset *own;  /* [ninline] each inline vertex's own entry */
+    int *vline; /* [ninline] line of its name, for duplicate messages */
 
-    strtab ctab;     /* class name -> index */
-    pset *cls;       /* [nclass] */
-    int *cline;      /* [nclass] */
+    strtab ctab; /* class name -> index */
+    pset *cls;   /* [nclass] */
+    int *cline;  /* [nclass] */
     pset defaults;
 
     /* graph: */
@@ -260,7 +258,7 @@ typedef struct loader {
     int graph_path_line;
     uint32_t graph_class, graph_weight;
     double graph_q;
-    size_t ecap;      /* capacity of edge_from and edge_to */
+    size_t ecap; /* capacity of edge_from and edge_to */
     uint64_t m_inline;
     int in_callback_error; /* the edge callback wrote m->error itself */
 
@@ -352,11 +350,8 @@ static int line_of(struct fy_node *n, int fallback)
             n = p != NULL ? fy_node_pair_key(p) : NULL;
             break;
         }
-        case FYNT_SEQUENCE:
-            n = fy_node_sequence_iterate(n, &it);
-            break;
-        default:
-            return fallback;
+        case FYNT_SEQUENCE: n = fy_node_sequence_iterate(n, &it); break;
+        default: return fallback;
         }
     }
     return fallback;
@@ -374,8 +369,7 @@ static bool is_null(struct fy_node *n)
         return false;
     s = fy_node_get_scalar(n, &len);
     return s == NULL || len == 0 || (len == 1 && s[0] == '~') ||
-           (len == 4 && (memcmp(s, "null", 4) == 0 || memcmp(s, "Null", 4) == 0 ||
-                         memcmp(s, "NULL", 4) == 0));
+           (len == 4 && (memcmp(s, "null", 4) == 0 || memcmp(s, "Null", 4) == 0 || memcmp(s, "NULL", 4) == 0));
 }
 
 static const char *kind(struct fy_node *n)
@@ -383,25 +377,23 @@ static const char *kind(struct fy_node *n)
     if (is_null(n))
         return "nothing";
     switch (fy_node_get_type(n)) {
-    case FYNT_SCALAR:
-        return "a scalar";
-    case FYNT_SEQUENCE:
-        return "a sequence";
-    default:
-        return "a mapping";
+    case FYNT_SCALAR: return "a scalar";
+    case FYNT_SEQUENCE: return "a sequence";
+    default: return "a mapping";
     }
 }
 
 /* Null is accepted as an empty collection when null_ok. */
-static int expect(loader *L, struct fy_node *n, enum fy_node_type type, int line, const char *key,
-                  bool null_ok)
+static int expect(loader *L, struct fy_node *n, enum fy_node_type type, int line, const char *key, bool null_ok)
 {
     if (null_ok && is_null(n))
         return FL_OK;
     if (n != NULL && !is_null(n) && fy_node_get_type(n) == type)
         return FL_OK;
     return fail(L, FL_E_MODEL, line, key, "expected %s, found %s",
-                type == FYNT_MAPPING ? "a mapping" : type == FYNT_SEQUENCE ? "a sequence" : "a scalar",
+                type == FYNT_MAPPING    ? "a mapping"
+                : type == FYNT_SEQUENCE ? "a sequence"
+                                        : "a scalar",
                 kind(n));
 }
 
@@ -420,8 +412,8 @@ static int check_aliases(loader *L, struct fy_node *n, int depth)
             const char *s = fy_node_get_scalar(n, &len);
             char b[SHOW_SIZE];
 
-            return fail(L, FL_E_MODEL, line_of(n, 1), NULL,
-                        "alias '*%s' names no anchor (or forms a cycle)", show(b, s, len));
+            return fail(L, FL_E_MODEL, line_of(n, 1), NULL, "alias '*%s' names no anchor (or forms a cycle)",
+                        show(b, s, len));
         }
         return FL_OK;
     case FYNT_SEQUENCE: {
@@ -451,8 +443,8 @@ cleanup:
  * the line of that key, 0 when absent.  where is the line to fall back on,
  * what names the mapping in messages ("in a vertex entry").
  */
-static int scan_map(loader *L, struct fy_node *map, int where, const char *what,
-                    const char *const *keys, int nkeys, struct fy_node **val, int *line)
+static int scan_map(loader *L, struct fy_node *map, int where, const char *what, const char *const *keys, int nkeys,
+                    struct fy_node **val, int *line)
 {
     struct fy_node_pair *p;
     void *it = NULL;
@@ -472,35 +464,30 @@ static int scan_map(loader *L, struct fy_node *map, int where, const char *what,
         size_t len, used;
 
         if (k == NULL || fy_node_get_type(k) != FYNT_SCALAR)
-            return fail(L, FL_E_MODEL, kl, NULL, "a key %s must be a plain name, found %s", what,
-                        kind(k));
+            return fail(L, FL_E_MODEL, kl, NULL, "a key %s must be a plain name, found %s", what, kind(k));
         s = fy_node_get_scalar(k, &len);
         for (i = 0; i < nkeys; i++)
             if (strlen(keys[i]) == len && memcmp(keys[i], s, len) == 0)
                 break;
         if (i < nkeys) {
             if (line[i] != 0)
-                return fail(L, FL_E_MODEL, kl, keys[i], "duplicate key %s (first at line %d)",
-                            what, line[i]);
+                return fail(L, FL_E_MODEL, kl, keys[i], "duplicate key %s (first at line %d)", what, line[i]);
             val[i] = deref(fy_node_pair_value(p));
             line[i] = kl;
             continue;
         }
         if (len == 2 && memcmp(s, "<<", 2) == 0)
-            return fail(L, FL_E_MODEL, kl, "<<",
-                        "YAML merge keys are not supported; use defaults or classes");
+            return fail(L, FL_E_MODEL, kl, "<<", "YAML merge keys are not supported; use defaults or classes");
         for (i = 0, used = 0; i < nkeys && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     keys[i]);
-        return fail(L, FL_E_MODEL, kl, show(b, s, len), "unknown key %s (expected one of: %s)",
-                    what, list);
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", keys[i]);
+        return fail(L, FL_E_MODEL, kl, show(b, s, len), "unknown key %s (expected one of: %s)", what, list);
     }
     return FL_OK;
 }
 
 /* A scalar's text; null, collections, empty strings and NUL bytes are errors. */
-static int get_text(loader *L, struct fy_node *n, int line, const char *key, const char *expected,
-                    const char **s, size_t *len)
+static int get_text(loader *L, struct fy_node *n, int line, const char *key, const char *expected, const char **s,
+                    size_t *len)
 {
     if (is_null(n))
         return fail(L, FL_E_MODEL, line, key, "missing value (expected %s)", expected);
@@ -575,8 +562,7 @@ static double to_double(loader *L, const char *text)
 }
 
 /* A plain scalar in number syntax; its text (for messages) goes to text. */
-static int number_text(loader *L, struct fy_node *n, int line, const char *key, char *text,
-                       bool *integral)
+static int number_text(loader *L, struct fy_node *n, int line, const char *key, char *text, bool *integral)
 {
     const char *s;
     size_t len;
@@ -587,8 +573,7 @@ static int number_text(loader *L, struct fy_node *n, int line, const char *key, 
         return status;
     show(text, s, len);
     if (fy_node_get_style(n) != FYNS_PLAIN)
-        return fail(L, FL_E_MODEL, line, key, "expected a number, found the quoted string '%s'",
-                    text);
+        return fail(L, FL_E_MODEL, line, key, "expected a number, found the quoted string '%s'", text);
     if (!number_syntax(s, len, integral))
         return fail(L, FL_E_MODEL, line, key, "'%s' is not a number", show(b, s, len));
     if (len > SHOW_MAX)
@@ -596,8 +581,7 @@ static int number_text(loader *L, struct fy_node *n, int line, const char *key, 
     return FL_OK;
 }
 
-static int get_double(loader *L, struct fy_node *n, int line, const char *key, double *x,
-                      char *text)
+static int get_double(loader *L, struct fy_node *n, int line, const char *key, double *x, char *text)
 {
     bool integral;
     int status = number_text(L, n, line, key, text, &integral);
@@ -630,8 +614,7 @@ static int get_probability(loader *L, struct fy_node *n, int line, const char *k
  * 63 bits); forms like 1e6 or 2.0 are accepted when they are whole numbers
  * that a double holds exactly.
  */
-static int get_uint(loader *L, struct fy_node *n, int line, const char *key, uint64_t min,
-                    uint64_t max, uint64_t *out)
+static int get_uint(loader *L, struct fy_node *n, int line, const char *key, uint64_t min, uint64_t max, uint64_t *out)
 {
     char text[SHOW_SIZE];
     bool integral, negative = false, overflow = false;
@@ -661,8 +644,8 @@ static int get_uint(loader *L, struct fy_node *n, int line, const char *key, uin
             if (x < 0)
                 return fail(L, FL_E_MODEL, line, key, "%s is negative", text);
             if (x <= (double)max)
-                return fail(L, FL_E_MODEL, line, key,
-                            "%s is above 2^53: write such integers with all their digits", text);
+                return fail(L, FL_E_MODEL, line, key, "%s is above 2^53: write such integers with all their digits",
+                            text);
             overflow = true;
         } else if (x != floor(x)) {
             return fail(L, FL_E_MODEL, line, key, "%s is not an integer", text);
@@ -673,17 +656,15 @@ static int get_uint(loader *L, struct fy_node *n, int line, const char *key, uin
         }
     }
     if (overflow || v > max)
-        return fail(L, FL_E_MODEL, line, key, "%s is too large (at most %llu)", text,
-                    (unsigned long long)max);
+        return fail(L, FL_E_MODEL, line, key, "%s is too large (at most %llu)", text, (unsigned long long)max);
     if (v < min)
-        return fail(L, FL_E_MODEL, line, key, "%s is less than %llu", text,
-                    (unsigned long long)min);
+        return fail(L, FL_E_MODEL, line, key, "%s is less than %llu", text, (unsigned long long)min);
     *out = v;
     return FL_OK;
 }
 
-static int get_enum(loader *L, struct fy_node *n, int line, const char *key,
-                    const char *const *names, uint32_t count, uint32_t *out)
+static int get_enum(loader *L, struct fy_node *n, int line, const char *key, const char *const *names, uint32_t count,
+                    uint32_t *out)
 {
     const char *s;
     size_t len;
@@ -707,8 +688,7 @@ static int get_enum(loader *L, struct fy_node *n, int line, const char *key,
 /* ----------------------------------------------------------------- vertices */
 
 /* Appends a vertex (the name is copied) and enters it in the name table. */
-static int add_vertex(loader *L, const char *s, size_t len, uint32_t h, uint32_t cls,
-                      uint32_t *id)
+static int add_vertex(loader *L, const char *s, size_t len, uint32_t h, uint32_t cls, uint32_t *id)
 {
     fl_model *m = L->m;
     char *name;
@@ -801,8 +781,7 @@ static int check_text(loader *L)
                 line++;
             else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
                 return fail(L, FL_E_MODEL, line, NULL,
-                            "control character 0x%02X is not allowed in YAML (is this a YAML file?)",
-                            c);
+                            "control character 0x%02X is not allowed in YAML (is this a YAML file?)", c);
             i++;
             continue;
         }
@@ -822,13 +801,11 @@ static int check_text(loader *L)
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
         /* Overlong forms, surrogates and code points past U+10FFFF are invalid. */
-        if (need == 0 || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return fail(L, FL_E_MODEL, line, NULL, "the file is not valid UTF-8 (byte 0x%02X)",
-                        c);
+        if (need == 0 || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            cp > 0x10FFFF)
+            return fail(L, FL_E_MODEL, line, NULL, "the file is not valid UTF-8 (byte 0x%02X)", c);
         if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF)
-            return fail(L, FL_E_MODEL, line, NULL,
-                        "character U+%04X is not allowed in YAML", (unsigned)cp);
+            return fail(L, FL_E_MODEL, line, NULL, "character U+%04X is not allowed in YAML", (unsigned)cp);
         i += need + 1;
     }
     return FL_OK;
@@ -958,22 +935,19 @@ static int parse_top(loader *L)
     uint64_t version = 0;
 
     if (is_null(L->root))
-        return fail(L, FL_E_MODEL, 1, "faultline", "missing: the file is empty "
-                                                   "(a model starts with 'faultline: 1')");
+        return fail(L, FL_E_MODEL, 1, "faultline",
+                    "missing: the file is empty "
+                    "(a model starts with 'faultline: 1')");
     if (fy_node_get_type(L->root) != FYNT_MAPPING)
         return fail(L, FL_E_MODEL, line_of(L->root, 1), NULL,
-                    "the top level must be a mapping (faultline: 1, vertices: ...), found %s",
-                    kind(L->root));
+                    "the top level must be a mapping (faultline: 1, vertices: ...), found %s", kind(L->root));
     FL_CHECK(scan_map(L, L->root, 1, "at the top level", top_key, NTOP, L->top, L->top_line));
     if (L->top_line[T_FAULTLINE] == 0)
-        return fail(L, FL_E_MODEL, line_of(L->root, 1), "faultline",
-                    "missing (a model starts with 'faultline: 1')");
-    FL_CHECK(get_uint(L, L->top[T_FAULTLINE], L->top_line[T_FAULTLINE], "faultline", 0,
-                      UINT64_MAX, &version));
+        return fail(L, FL_E_MODEL, line_of(L->root, 1), "faultline", "missing (a model starts with 'faultline: 1')");
+    FL_CHECK(get_uint(L, L->top[T_FAULTLINE], L->top_line[T_FAULTLINE], "faultline", 0, UINT64_MAX, &version));
     if (version != 1)
         return fail(L, FL_E_MODEL, L->top_line[T_FAULTLINE], "faultline",
-                    "version %llu is not supported (this faultline reads version 1)",
-                    (unsigned long long)version);
+                    "version %llu is not supported (this faultline reads version 1)", (unsigned long long)version);
 cleanup:
     return status;
 }
@@ -986,8 +960,7 @@ static int parse_name(loader *L)
     int status = FL_OK;
 
     if (L->top_line[T_NAME] != 0) {
-        FL_CHECK(get_text(L, L->top[T_NAME], L->top_line[T_NAME], "name", "a model name", &s,
-                          &len));
+        FL_CHECK(get_text(L, L->top[T_NAME], L->top_line[T_NAME], "name", "a model name", &s, &len));
     } else {
         /* The file's stem: its base name without the last extension. */
         base = strrchr(L->file, '/');
@@ -1021,10 +994,8 @@ static int parse_simulation(loader *L)
     m->propagation = FL_PROP_SYNCHRONOUS;
     if (L->top_line[T_SIMULATION] == 0)
         return FL_OK;
-    FL_CHECK(expect(L, L->top[T_SIMULATION], FYNT_MAPPING, L->top_line[T_SIMULATION],
-                    "simulation", true));
-    FL_CHECK(scan_map(L, L->top[T_SIMULATION], L->top_line[T_SIMULATION], "in simulation", keys,
-                      4, val, line));
+    FL_CHECK(expect(L, L->top[T_SIMULATION], FYNT_MAPPING, L->top_line[T_SIMULATION], "simulation", true));
+    FL_CHECK(scan_map(L, L->top[T_SIMULATION], L->top_line[T_SIMULATION], "in simulation", keys, 4, val, line));
     if (line[0] != 0) {
         FL_CHECK(get_uint(L, val[0], line[0], "steps", 0, 1000000000u, &v));
         m->steps = (uint32_t)v;
@@ -1062,9 +1033,7 @@ static int parse_params(loader *L, struct fy_node **val, const int *line, pset *
         case P_PERMANENT:
         case P_REPAIR:
         case P_RESTART:
-        case P_UNAVAILABILITY:
-            FL_CHECK(get_probability(L, val[p], line[p], key, &s->v[p].d));
-            break;
+        case P_UNAVAILABILITY: FL_CHECK(get_probability(L, val[p], line[p], key, &s->v[p].d)); break;
         case P_FRACTION: {
             char text[SHOW_SIZE];
 
@@ -1081,19 +1050,14 @@ static int parse_params(loader *L, struct fy_node **val, const int *line, pset *
             FL_CHECK(get_uint(L, val[p], line[p], key, 0, UINT32_MAX, &v));
             s->v[p].u = (uint32_t)v;
             break;
-        case P_ON_DEPENDENCY:
-            FL_CHECK(get_enum(L, val[p], line[p], key, dependency_names, 2, &s->v[p].u));
-            break;
-        case P_INITIAL:
-            FL_CHECK(get_enum(L, val[p], line[p], key, initial_names, 4, &s->v[p].u));
-            break;
+        case P_ON_DEPENDENCY: FL_CHECK(get_enum(L, val[p], line[p], key, dependency_names, 2, &s->v[p].u)); break;
+        case P_INITIAL: FL_CHECK(get_enum(L, val[p], line[p], key, initial_names, 4, &s->v[p].u)); break;
         case P_POOL:
             /* A vertex name; it may be an imported vertex, so it is resolved later. */
             FL_CHECK(get_text(L, val[p], line[p], key, "a vertex name", &s->pool, &s->pool_len));
             s->pool_line = line[p];
             break;
-        default:
-            break;
+        default: break;
         }
     }
 cleanup:
@@ -1101,8 +1065,7 @@ cleanup:
 }
 
 /* defaults: and class entries: parameters only. */
-static int parse_layer(loader *L, struct fy_node *n, int where, const char *what, bool defaults,
-                       pset *s)
+static int parse_layer(loader *L, struct fy_node *n, int where, const char *what, bool defaults, pset *s)
 {
     struct fy_node *val[NENTRY];
     int line[NENTRY], status = FL_OK;
@@ -1126,10 +1089,8 @@ static int parse_defaults(loader *L)
     L->defaults.pool_id = FL_NONE;
     if (L->top_line[T_DEFAULTS] == 0)
         return FL_OK;
-    FL_CHECK(expect(L, L->top[T_DEFAULTS], FYNT_MAPPING, L->top_line[T_DEFAULTS], "defaults",
-                    true));
-    FL_CHECK(parse_layer(L, L->top[T_DEFAULTS], L->top_line[T_DEFAULTS], "in defaults", true,
-                         &L->defaults));
+    FL_CHECK(expect(L, L->top[T_DEFAULTS], FYNT_MAPPING, L->top_line[T_DEFAULTS], "defaults", true));
+    FL_CHECK(parse_layer(L, L->top[T_DEFAULTS], L->top_line[T_DEFAULTS], "in defaults", true, &L->defaults));
 cleanup:
     return status;
 }
@@ -1216,20 +1177,17 @@ static int parse_vertices(loader *L)
         char b[SHOW_SIZE];
 
         if (is_null(item) || fy_node_get_type(item) != FYNT_MAPPING)
-            return fail(L, FL_E_MODEL, il, "vertices",
-                        "entry %u must be a mapping like { name: ... }, found %s",
+            return fail(L, FL_E_MODEL, il, "vertices", "entry %u must be a mapping like { name: ... }, found %s",
                         L->ninline + 1, kind(item));
         FL_CHECK(scan_map(L, item, il, "in a vertex entry", entry_key, NENTRY, val, line));
         if (line[K_NAME] == 0)
-            return fail(L, FL_E_MODEL, il, "name", "missing in vertex entry %u",
-                        L->ninline + 1);
+            return fail(L, FL_E_MODEL, il, "name", "missing in vertex entry %u", L->ninline + 1);
         FL_CHECK(get_text(L, val[K_NAME], line[K_NAME], "name", "a vertex name", &s, &len));
         h = hash_name(s, len);
         id = tab_find(&L->vtab, m->vertex_name, s, len, h);
         if (id != FL_NONE)
-            return fail(L, FL_E_MODEL, line[K_NAME], "name",
-                        "duplicate vertex '%s' (first at line %d)", show(b, s, len),
-                        L->vline[id]);
+            return fail(L, FL_E_MODEL, line[K_NAME], "name", "duplicate vertex '%s' (first at line %d)",
+                        show(b, s, len), L->vline[id]);
         if (line[K_CLASS] != 0)
             FL_CHECK(class_ref(L, val[K_CLASS], line[K_CLASS], "class", &cls));
         FL_CHECK(parse_params(L, val, line, &L->own[L->ninline]));
@@ -1268,8 +1226,7 @@ static int parse_graph(loader *L)
     static const char *const keys[] = {"path", "class", "q", "weight"};
     static const struct {
         const char *ext, *format;
-    } later[] = {{".mtx", "MatrixMarket"}, {".m", "MATPOWER"}, {".h5", "HDF5"},
-                 {".hdf5", "HDF5"}};
+    } later[] = {{".mtx", "MatrixMarket"}, {".m", "MATPOWER"}, {".h5", "HDF5"}, {".hdf5", "HDF5"}};
     struct fy_node *val[4];
     int line[4], where = L->top_line[T_GRAPH], status = FL_OK;
     const char *s, *slash;
@@ -1292,8 +1249,8 @@ static int parse_graph(loader *L)
             char b[SHOW_SIZE];
 
             return fail(L, FL_E_MODEL, line[0], "path",
-                        "'%s': format not supported yet (%s); only edge lists can be imported",
-                        show(b, s, len), later[i].format);
+                        "'%s': format not supported yet (%s); only edge lists can be imported", show(b, s, len),
+                        later[i].format);
         }
     if (line[1] != 0)
         FL_CHECK(class_ref(L, val[1], line[1], "class", &L->graph_class));
@@ -1342,13 +1299,12 @@ static int edges_pass(loader *L, int fill)
         uint32_t from, to;
 
         if (is_null(item) || fy_node_get_type(item) != FYNT_MAPPING)
-            return fail(L, FL_E_MODEL, il, "edges",
-                        "entry %llu must be a mapping like { from: A, to: B }, found %s",
+            return fail(L, FL_E_MODEL, il, "edges", "entry %llu must be a mapping like { from: A, to: B }, found %s",
                         (unsigned long long)i + 1, kind(item));
         FL_CHECK(scan_map(L, item, il, "in an edge entry", keys, 4, val, line));
         if (line[0] == 0 || line[1] == 0)
-            return fail(L, FL_E_MODEL, il, line[0] == 0 ? "from" : "to",
-                        "missing in edge entry %llu", (unsigned long long)i + 1);
+            return fail(L, FL_E_MODEL, il, line[0] == 0 ? "from" : "to", "missing in edge entry %llu",
+                        (unsigned long long)i + 1);
         if (line[2] != 0)
             FL_CHECK(get_uint(L, val[2], line[2], "weight", 1, UINT32_MAX, &w));
         if (line[3] != 0)
@@ -1404,8 +1360,8 @@ static int supervision_pass(loader *L, int fill)
                         (unsigned long long)entry, kind(item));
         FL_CHECK(scan_map(L, item, il, "in a supervision entry", keys, 2, val, line));
         if (line[0] == 0 || line[1] == 0)
-            return fail(L, FL_E_MODEL, il, line[0] == 0 ? "supervisor" : "targets",
-                        "missing in supervision entry %llu", (unsigned long long)entry);
+            return fail(L, FL_E_MODEL, il, line[0] == 0 ? "supervisor" : "targets", "missing in supervision entry %llu",
+                        (unsigned long long)entry);
         if (fill) {
             FL_CHECK(vertex_ref(L, val[0], line[0], "supervisor", &sup));
         } else {
@@ -1482,8 +1438,7 @@ static int targets_pass(loader *L, int fill)
 
             FL_CHECK(vertex_ref(L, t, tl, "vertices", &v));
             if (seen[v]) {
-                status = fail(L, FL_E_MODEL, tl, "vertices", "duplicate target '%s'",
-                              show(b, s, len));
+                status = fail(L, FL_E_MODEL, tl, "vertices", "duplicate target '%s'", show(b, s, len));
                 goto cleanup;
             }
             seen[v] = 1;
@@ -1498,8 +1453,8 @@ static int targets_pass(loader *L, int fill)
     if (line[1] != 0)
         FL_CHECK(get_uint(L, val[1], line[1], "k", 1, UINT32_MAX, &k));
     if (k > i) {
-        status = fail(L, FL_E_MODEL, line[1], "k", "%llu is more than the %u target vertices",
-                      (unsigned long long)k, i);
+        status =
+            fail(L, FL_E_MODEL, line[1], "k", "%llu is more than the %u target vertices", (unsigned long long)k, i);
         goto cleanup;
     }
     m->ntarget = i;
@@ -1538,8 +1493,7 @@ static int reserve_edges(loader *L, uint64_t need)
 }
 
 /* fl_i_edge_fn: one imported edge; new labels become vertices. */
-static int import_edge(void *data, const char *from, size_t from_len, const char *to,
-                       size_t to_len, uint64_t line)
+static int import_edge(void *data, const char *from, size_t from_len, const char *to, size_t to_len, uint64_t line)
 {
     loader *L = data;
     fl_model *m = L->m;
@@ -1634,11 +1588,9 @@ static int resolve_pool(loader *L, pset *s)
 
     if (!(s->given & (1u << P_POOL)))
         return FL_OK;
-    s->pool_id = tab_find(&L->vtab, m->vertex_name, s->pool, s->pool_len,
-                          hash_name(s->pool, s->pool_len));
+    s->pool_id = tab_find(&L->vtab, m->vertex_name, s->pool, s->pool_len, hash_name(s->pool, s->pool_len));
     if (s->pool_id == FL_NONE)
-        return fail(L, FL_E_MODEL, s->pool_line, "pool", "unknown vertex '%s'",
-                    show(b, s->pool, s->pool_len));
+        return fail(L, FL_E_MODEL, s->pool_line, "pool", "unknown vertex '%s'", show(b, s->pool, s->pool_len));
     return FL_OK;
 }
 
@@ -1746,8 +1698,7 @@ static int resolve_params(loader *L)
             if (theta > (double)UINT32_MAX) {
                 status = fail(L, FL_E_MODEL, fraction_line, "threshold_fraction",
                               "gives vertex '%s' a threshold of %.0f, above %u",
-                              show(b, m->vertex_name[v], strlen(m->vertex_name[v])), theta,
-                              (unsigned)UINT32_MAX);
+                              show(b, m->vertex_name[v], strlen(m->vertex_name[v])), theta, (unsigned)UINT32_MAX);
                 goto cleanup;
             }
             vp->threshold = (uint32_t)theta;

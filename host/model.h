@@ -30,15 +30,15 @@ typedef struct fl_vertex_params {
     uint8_t on_dependency;     /* enum fl_on_dependency */
     uint8_t initial;           /* enum fl_initial */
     uint32_t detect_delay;
-    uint32_t pool;             /* vertex index of its pool, FL_NONE if none */
+    uint32_t pool; /* vertex index of its pool, FL_NONE if none */
     uint32_t capacity, boot_delay;
 } fl_vertex_params;
 
 struct fl_model {
-    char error[1024];   /* last failure, "" if none */
-    char *path;         /* the model file as given */
-    char *name;         /* name: or the file's stem */
-    char *text;         /* the model file's bytes, NUL-terminated */
+    char error[1024]; /* last failure, "" if none */
+    char *path;       /* the model file as given */
+    char *name;       /* name: or the file's stem */
+    char *text;       /* the model file's bytes, NUL-terminated */
     size_t text_len;
     uint8_t sha256[32]; /* of text */
 
@@ -48,22 +48,22 @@ struct fl_model {
     fl_vertex_params *vp;   /* [n] */
 
     uint32_t nclass;
-    char **class_name;      /* [nclass], in file order */
+    char **class_name; /* [nclass], in file order */
 
-    uint64_t m;             /* dependency edges u -> v (v needs u) */
+    uint64_t m;                                  /* dependency edges u -> v (v needs u) */
     uint32_t *edge_from, *edge_to, *edge_weight; /* [m] */
     double *edge_q;                              /* [m] */
 
-    uint64_t ns;            /* supervision edges s => v */
+    uint64_t ns;                 /* supervision edges s => v */
     uint32_t *sup_from, *sup_to; /* [ns] */
 
     uint32_t ntarget, target_k;
-    uint32_t *target;       /* [ntarget] vertex indices */
+    uint32_t *target; /* [ntarget] vertex indices */
 
     /* simulation: block, with defaults filled in */
     uint32_t steps, trials;
     uint64_t seed;
-    int propagation;        /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
+    int propagation; /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
 };
 
 /* Defaults of the simulation: block when the model leaves them out. */

@@ -13,29 +13,29 @@
 #include "model.h"
 
 typedef struct fl_results {
-    const fl_model *model;     /* borrowed */
-    uint64_t trials;           /* N */
-    uint64_t trial_offset;     /* I: trials are I .. I+N-1 */
-    uint32_t steps;            /* T: time axis is 0..T */
+    const fl_model *model; /* borrowed */
+    uint64_t trials;       /* N */
+    uint64_t trial_offset; /* I: trials are I .. I+N-1 */
+    uint32_t steps;        /* T: time axis is 0..T */
     uint64_t seed;
-    int propagation;           /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
-    const char *backend;       /* "openmp" */
-    const char *device;        /* e.g. "CPU, 2 threads" */
+    int propagation;     /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
+    const char *backend; /* "openmp" */
+    const char *device;  /* e.g. "CPU, 2 threads" */
 
-    double *down_fraction;     /* [T+1] */
-    double *system_down;       /* [T+1] */
-    uint32_t *down_count;      /* [N][T+1] */
-    uint8_t *system_down_trial;/* [N][T+1] */
+    double *down_fraction;         /* [T+1] */
+    double *system_down;           /* [T+1] */
+    uint32_t *down_count;          /* [N][T+1] */
+    uint8_t *system_down_trial;    /* [N][T+1] */
     double *vertex_unavailability; /* [n] */
     double *vertex_down_final;     /* [n] */
 
-    uint32_t nclass_out;       /* classes in class_down_fraction */
+    uint32_t nclass_out;         /* classes in class_down_fraction */
     const char **class_out_name; /* [nclass_out]; "(none)" for unclassed vertices */
     double *class_down_fraction; /* [T+1][nclass_out] */
 
-    uint32_t series_stride;    /* 0: no vertex_down_series */
-    uint32_t nseries;          /* number of vtime points: steps 0, S, 2S, ... <= T */
-    double *vertex_down_series;/* [nseries][n] */
+    uint32_t series_stride;     /* 0: no vertex_down_series */
+    uint32_t nseries;           /* number of vtime points: steps 0, S, 2S, ... <= T */
+    double *vertex_down_series; /* [nseries][n] */
 } fl_results;
 
 /*
@@ -44,7 +44,6 @@ typedef struct fl_results {
  * temporary is removed.  command (may be NULL) becomes the `command`
  * attribute.  Returns FL_OK or FL_E_OUTPUT with a message in err.
  */
-int fl_i_results_write(const fl_results *r, const char *path, const char *command,
-                       char *err, size_t err_size);
+int fl_i_results_write(const fl_results *r, const char *path, const char *command, char *err, size_t err_size);
 
 #endif

@@ -16,7 +16,7 @@ int fl_status_exit_code(int status)
     case FL_E_INTERRUPTED: return 75; /* EX_TEMPFAIL */
     case FL_E_NOMEM:                  /* EX_OSERR would hide the cause; 70 with a message */
     case FL_E_INTERNAL:
-    default: return 70;               /* EX_SOFTWARE */
+    default: return 70; /* EX_SOFTWARE */
     }
 }
 

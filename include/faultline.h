@@ -29,13 +29,13 @@ extern "C" {
 /* Status codes.  Values are never renumbered. */
 enum fl_status {
     FL_OK = 0,
-    FL_E_USAGE = -1,     /* an argument or option is invalid */
-    FL_E_MODEL = -2,     /* the model or a data file it names is invalid */
-    FL_E_NOINPUT = -3,   /* an input file is missing or unreadable */
-    FL_E_BACKEND = -4,   /* the requested backend or device is unavailable */
-    FL_E_OUTPUT = -5,    /* the output file cannot be created or written */
-    FL_E_NOMEM = -6,     /* out of memory */
-    FL_E_INTERNAL = -7,  /* a bug: please report it */
+    FL_E_USAGE = -1,      /* an argument or option is invalid */
+    FL_E_MODEL = -2,      /* the model or a data file it names is invalid */
+    FL_E_NOINPUT = -3,    /* an input file is missing or unreadable */
+    FL_E_BACKEND = -4,    /* the requested backend or device is unavailable */
+    FL_E_OUTPUT = -5,     /* the output file cannot be created or written */
+    FL_E_NOMEM = -6,      /* out of memory */
+    FL_E_INTERNAL = -7,   /* a bug: please report it */
     FL_E_INTERRUPTED = -8 /* stopped on request */
 };
 
@@ -112,8 +112,8 @@ typedef struct fl_sim fl_sim;
  * *sim NULL and, when message is not NULL, a description in message
  * (message_size bytes at most).
  */
-int fl_sim_create(fl_sim **sim, const fl_model *model, const fl_run_options *options,
-                  char *message, size_t message_size);
+int fl_sim_create(fl_sim **sim, const fl_model *model, const fl_run_options *options, char *message,
+                  size_t message_size);
 
 void fl_sim_destroy(fl_sim **sim);
 

@@ -62,7 +62,7 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
                 yes |= open & ~plane; /* U bit 0 < p bit 1: U < p */
                 open &= plane;
             } else {
-                open &= ~plane;       /* U bit 1 > p bit 0: U > p */
+                open &= ~plane; /* U bit 1 > p bit 0: U > p */
             }
             if (open == 0)
                 return yes;

@@ -40,30 +40,30 @@
  * OpenCL C). */
 typedef struct fl_vparam {
     fl_u32 p_fail, p_permanent, p_repair, p_restart;
-    fl_u32 theta;        /* 0: never hit */
-    fl_u32 flags;        /* FL_F_* */
+    fl_u32 theta; /* 0: never hit */
+    fl_u32 flags; /* FL_F_* */
     fl_u32 detect_delay;
-    fl_u32 age_off;      /* first plane of the crash-age counter */
-    fl_u32 age_nb;       /* its planes; 0 when the age is never read */
-    fl_u32 boot_off;     /* first plane of the boot countdown */
-    fl_u32 boot_nb;      /* its planes; 0 when boot_delay <= 1 */
-    fl_u32 pool;         /* pool slot, FL_NO_INDEX if none */
+    fl_u32 age_off;  /* first plane of the crash-age counter */
+    fl_u32 age_nb;   /* its planes; 0 when the age is never read */
+    fl_u32 boot_off; /* first plane of the boot countdown */
+    fl_u32 boot_nb;  /* its planes; 0 when boot_delay <= 1 */
+    fl_u32 pool;     /* pool slot, FL_NO_INDEX if none */
 } fl_vparam;
 
 /* Per-pool parameters (8 x 32 bits). */
 typedef struct fl_pparam {
-    fl_u32 vertex;       /* the pool vertex */
+    fl_u32 vertex; /* the pool vertex */
     fl_u32 capacity;
     fl_u32 boot_delay;
-    fl_u32 cap_off, cap_nb; /* remaining-capacity counter planes */
+    fl_u32 cap_off, cap_nb;          /* remaining-capacity counter planes */
     fl_u32 member_begin, member_end; /* range in `members` (increasing vertex order) */
     fl_u32 unused;
 } fl_pparam;
 
 /* The packed graph, read only. */
 typedef struct fl_graph {
-    fl_u32 n;  /* vertices */
-    fl_u32 nw; /* trial words per vertex */
+    fl_u32 n;                        /* vertices */
+    fl_u32 nw;                       /* trial words per vertex */
     FL_GLOBAL const fl_u64 *in_off;  /* [n+1] in-edges of v: in_off[v] .. in_off[v+1]-1 */
     FL_GLOBAL const fl_u32 *in_src;  /* source u of each in-edge */
     FL_GLOBAL const fl_u32 *in_eid;  /* its edge index in the model (random entity) */
@@ -79,15 +79,15 @@ typedef struct fl_graph {
 
 /* The mutable state. */
 typedef struct fl_state {
-    FL_GLOBAL fl_word *C;        /* crashed, updated in place */
-    FL_GLOBAL fl_word *P;        /* permanent, in place */
-    FL_GLOBAL fl_word *B;        /* booting, in place */
-    FL_GLOBAL const fl_word *D;  /* down at t */
-    FL_GLOBAL fl_word *Dn;       /* down at t+1 */
-    FL_GLOBAL fl_word *G;        /* pool grants of this step */
-    FL_GLOBAL fl_word *Cb;       /* instant mode: C(t+1) before hits */
-    FL_GLOBAL fl_word *I;        /* instant mode: hit */
-    FL_GLOBAL fl_word *cnt;      /* counter planes */
+    FL_GLOBAL fl_word *C;       /* crashed, updated in place */
+    FL_GLOBAL fl_word *P;       /* permanent, in place */
+    FL_GLOBAL fl_word *B;       /* booting, in place */
+    FL_GLOBAL const fl_word *D; /* down at t */
+    FL_GLOBAL fl_word *Dn;      /* down at t+1 */
+    FL_GLOBAL fl_word *G;       /* pool grants of this step */
+    FL_GLOBAL fl_word *Cb;      /* instant mode: C(t+1) before hits */
+    FL_GLOBAL fl_word *I;       /* instant mode: hit */
+    FL_GLOBAL fl_word *cnt;     /* counter planes */
 } fl_state;
 
 /* Lanes in which some supervisor of v is up at t. */
@@ -385,8 +385,8 @@ FL_INLINE void fl_tally_trials(fl_u32 nw, FL_GLOBAL const fl_word *D, fl_u32 v0,
 }
 
 /* Lanes in which at least k of the targets are down. */
-FL_INLINE fl_word fl_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *target,
-                                  fl_u32 ntarget, fl_u32 k, fl_u32 w)
+FL_INLINE fl_word fl_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *target, fl_u32 ntarget,
+                                  fl_u32 k, fl_u32 w)
 {
     if (ntarget == 0 || k == 0 || k > ntarget)
         return 0;

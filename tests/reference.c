@@ -65,8 +65,8 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
     int *kn = calloc(n + 1, sizeof(int)), *Dn = calloc(n + 1, sizeof(int)), *req = calloc(n + 1, sizeof(int));
     int *F = calloc(n + 1, sizeof(int)), *X = calloc(md->m + 1, sizeof(int));
     long *a = calloc(n + 1, sizeof(long)), *K = calloc(n + 1, sizeof(long));
-    int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn &&
-             kn && Dn && req && F && X && a && K;
+    int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn && kn &&
+             Dn && req && F && X && a && K;
     for (uint64_t tr = 0; ok && tr < N; tr++) {
         uint64_t trial = first + tr;
         for (uint32_t v = 0; v < n; v++) {
@@ -104,8 +104,8 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                 for (uint64_t e = 0; e < md->ns; e++)
                     if (md->sup_to[e] == v && !D[md->sup_from[e]])
                         sup_up = 1;
-                req[v] = C[v] && P[v] && p->pool != FL_NONE && a[v] >= (long)p->detect_delay && sup_up &&
-                         !D[p->pool] && p->initial != FL_INIT_FORCED_DOWN;
+                req[v] = C[v] && P[v] && p->pool != FL_NONE && a[v] >= (long)p->detect_delay && sup_up && !D[p->pool] &&
+                         p->initial != FL_INIT_FORCED_DOWN;
             }
             for (uint32_t v = 0; v < n; v++) { /* increasing vertex order */
                 if (req[v] && K[md->vp[v].pool] > 0)

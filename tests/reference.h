@@ -18,9 +18,9 @@
 uint32_t ref_uniform32(uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose);
 
 typedef struct ref_out {
-    uint32_t *down_count;  /* [N][T+1] */
-    uint8_t *system_down;  /* [N][T+1] */
-    uint8_t *vertex_down;  /* [N][T+1][n] */
+    uint32_t *down_count; /* [N][T+1] */
+    uint8_t *system_down; /* [N][T+1] */
+    uint8_t *vertex_down; /* [N][T+1][n] */
 } ref_out;
 
 /* Runs trials first .. first+N-1; returns 0, or -1 when out of memory. */

@@ -66,13 +66,13 @@ static void check_model(const char *name)
     for (int t = 0; t <= T; t++) {
         bad += !within(fl_sim_down_fraction(sim)[t], number(fy_node_sequence_get_by_index(df, t)), "down_fraction",
                        name, t, -1);
-        bad += !within(fl_sim_system_down(sim)[t], number(fy_node_sequence_get_by_index(sd, t)), "system_down", name,
-                       t, -1);
+        bad += !within(fl_sim_system_down(sim)[t], number(fy_node_sequence_get_by_index(sd, t)), "system_down", name, t,
+                       -1);
         struct fy_node *row = fy_node_sequence_get_by_index(vd, t);
         CU_ASSERT_EQUAL(fy_node_sequence_item_count(row), (int)n);
         for (uint32_t v = 0; v < n; v++)
-            bad += !within(tu_vertex_down(sim, n, (uint32_t)t, v),
-                           number(fy_node_sequence_get_by_index(row, (int)v)), "vertex_down", name, t, (int)v);
+            bad += !within(tu_vertex_down(sim, n, (uint32_t)t, v), number(fy_node_sequence_get_by_index(row, (int)v)),
+                           "vertex_down", name, t, (int)v);
         compared += 2 + (int)n;
     }
     printf(" [%d comparisons, largest |z| so far %.2f] ", compared, max_abs_z);
@@ -82,10 +82,22 @@ static void check_model(const char *name)
     fy_document_destroy(doc);
 }
 
-static void test_sis_triangle(void) { check_model("01_sis_triangle"); }
-static void test_supervised_pair(void) { check_model("02_supervised_pair"); }
-static void test_pool_replacement(void) { check_model("03_pool_replacement"); }
-static void test_quorum_instant(void) { check_model("04_quorum_instant"); }
+static void test_sis_triangle(void)
+{
+    check_model("01_sis_triangle");
+}
+static void test_supervised_pair(void)
+{
+    check_model("02_supervised_pair");
+}
+static void test_pool_replacement(void)
+{
+    check_model("03_pool_replacement");
+}
+static void test_quorum_instant(void)
+{
+    check_model("04_quorum_instant");
+}
 
 int main(void)
 {

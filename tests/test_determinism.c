@@ -29,8 +29,8 @@ static int same_run(const fl_sim *a, const fl_sim *b, uint32_t n)
            !memcmp(fl_sim_system_down_trial(a), fl_sim_system_down_trial(b), N * T1) &&
            !memcmp(fl_sim_down_fraction(a), fl_sim_down_fraction(b), T1 * sizeof(double)) &&
            !memcmp(fl_sim_system_down(a), fl_sim_system_down(b), T1 * sizeof(double)) &&
-           !memcmp(fl_sim_vertex_unavailability(a), fl_sim_vertex_unavailability(b), n * sizeof(double)) &&
-           pa == pb && (!sa || !memcmp(sa, sb, (size_t)pa * n * sizeof(double)));
+           !memcmp(fl_sim_vertex_unavailability(a), fl_sim_vertex_unavailability(b), n * sizeof(double)) && pa == pb &&
+           (!sa || !memcmp(sa, sb, (size_t)pa * n * sizeof(double)));
 }
 
 static void test_threads(void)
@@ -65,12 +65,13 @@ static void test_trial_split(void)
             CU_ASSERT(!memcmp(fl_sim_down_count(all), fl_sim_down_count(lo), a[c] * T1 * 4));
             CU_ASSERT(!memcmp(fl_sim_down_count(all) + a[c] * T1, fl_sim_down_count(hi), (N - a[c]) * T1 * 4));
             CU_ASSERT(!memcmp(fl_sim_system_down_trial(all), fl_sim_system_down_trial(lo), a[c] * T1));
-            CU_ASSERT(!memcmp(fl_sim_system_down_trial(all) + a[c] * T1, fl_sim_system_down_trial(hi),
-                              (N - a[c]) * T1));
+            CU_ASSERT(
+                !memcmp(fl_sim_system_down_trial(all) + a[c] * T1, fl_sim_system_down_trial(hi), (N - a[c]) * T1));
             /* the merged means equal the whole run's */
             for (size_t t = 0; t < T1; t++) {
-                double merged = (fl_sim_system_down(lo)[t] * (double)a[c] +
-                                 fl_sim_system_down(hi)[t] * (double)(N - a[c])) / (double)N;
+                double merged =
+                    (fl_sim_system_down(lo)[t] * (double)a[c] + fl_sim_system_down(hi)[t] * (double)(N - a[c])) /
+                    (double)N;
                 CU_ASSERT_DOUBLE_EQUAL(merged, fl_sim_system_down(all)[t], 1e-12);
             }
             fl_sim_destroy(&all);

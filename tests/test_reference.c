@@ -78,8 +78,14 @@ static void test_random_models(int prop)
     }
 }
 
-static void test_random_sync(void) { test_random_models(FL_PROP_SYNCHRONOUS); }
-static void test_random_instant(void) { test_random_models(FL_PROP_INSTANT); }
+static void test_random_sync(void)
+{
+    test_random_models(FL_PROP_SYNCHRONOUS);
+}
+static void test_random_instant(void)
+{
+    test_random_models(FL_PROP_INSTANT);
+}
 
 int main(void)
 {

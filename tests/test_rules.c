@@ -52,7 +52,8 @@ typedef struct text {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void add(text *t, const char *fmt, ...)
+static void
+add(text *t, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -283,15 +284,16 @@ static void test_hit_threshold_fraction(void)
         for (unsigned i = 0; i < 4; i++)
             add(&y, "  - { from: s%u, to: f4 }\n", i);
         for (unsigned i = 0; i < 3; i++)
-            add(&y, "  - { from: t%u, to: f3 }\n  - { from: t%u, to: e3 }\n"
-                    "  - { from: t%u, to: h3 }\n  - { from: t%u, to: g3 }\n",
+            add(&y,
+                "  - { from: t%u, to: f3 }\n  - { from: t%u, to: e3 }\n"
+                "  - { from: t%u, to: h3 }\n  - { from: t%u, to: g3 }\n",
                 i, i, i, i);
         add(&y, "  - { from: w3, to: fw, weight: 3 }\n"
                 "  - { from: w1, to: fw, weight: 1 }\n"
                 "targets: { vertices: [f4] }\n");
         char ctx[80];
-        snprintf(ctx, sizeof ctx, "%u of 4 and %u of 3 sources down, w3 %s, w1 %s", k, k3,
-                 (wm & 1u) ? "down" : "up", (wm & 2u) ? "down" : "up");
+        snprintf(ctx, sizeof ctx, "%u of 4 and %u of 3 sources down, w3 %s, w1 %s", k, k3, (wm & 1u) ? "down" : "up",
+                 (wm & 2u) ? "down" : "up");
         run r;
         if (start(&r, y.buf, DET_TRIALS, 3, FL_PROP_DEFAULT, ctx)) {
             EXPECT_DOWN(&r, "f4", k >= 2 ? "0111" : "0000");
@@ -1430,8 +1432,7 @@ int main(void)
     /* section 3 rule 1, section 2 threshold / threshold_fraction, q */
     CU_add_test(s, "hit: weights summed against theta (every subset of 2,1,1 vs 3)", test_hit_weighted_threshold);
     CU_add_test(s, "hit: threshold 0 is never hit", test_hit_threshold_zero);
-    CU_add_test(s, "hit: threshold_fraction = ceil(phi x in-weight), overrides threshold",
-                test_hit_threshold_fraction);
+    CU_add_test(s, "hit: threshold_fraction = ceil(phi x in-weight), overrides threshold", test_hit_threshold_fraction);
     CU_add_test(s, "hit: threshold_fraction 0.28 of 25 is 7", test_hit_threshold_fraction_decimal);
     CU_add_test(s, "hit: q drawn afresh every step (statistical)", test_q_transmission);
     CU_add_test(s, "hit: independent q per edge, weights times X (statistical)", test_q_several_edges);
@@ -1449,8 +1450,7 @@ int main(void)
     /* permanent */
     CU_add_test(s, "permanent: never self-repairs; a crash by a hit alone is never permanent",
                 test_permanent_never_self_repairs);
-    CU_add_test(s, "permanent: p_permanent fraction of spontaneous crashes (statistical)",
-                test_p_permanent_fraction);
+    CU_add_test(s, "permanent: p_permanent fraction of spontaneous crashes (statistical)", test_p_permanent_fraction);
     /* supervisors */
     CU_add_test(s, "supervisor: restart at a(t) >= detect_delay, up at d + 1", test_supervisor_detect_delay);
     CU_add_test(s, "supervisor: only supervisors up at t restart", test_supervisor_down_no_restart);

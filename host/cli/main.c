@@ -18,23 +18,22 @@
 #include "cli.h"
 #include "faultline.h"
 
-static const char usage_text[] =
-    "usage: faultline COMMAND [ARGS]\n"
-    "\n"
-    "  run MODEL [-o OUT.h5] [--trials N] [--steps T] [--seed S] [--trial-offset I]\n"
-    "            [--backend auto|openmp|opencl] [--platform P] [--device D]\n"
-    "            [--threads N] [--vertex-series STRIDE] [--propagation MODE] [--quiet]\n"
-    "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
-    "  check MODEL         validate; print vertices, edges, classes, targets\n"
-    "  info FILE.h5        summarize a results file\n"
-    "  --help              this text\n"
-    "  --version           versions of faultline and HDF5\n"
-    "\n"
-    "Threads: --threads, else OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.\n"
-    "Exit codes: 0 ok, 64 usage, 65 bad model or data, 66 input missing,\n"
-    "69 unavailable, 70 internal error, 73 cannot create output, 75 interrupted.\n"
-    "Not in this version (exit 69): steady, merge, generate, convert, export, devices,\n"
-    "--backend opencl, --burn-in, --checkpoint-every, --resume.\n";
+static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
+                                 "\n"
+                                 "  run MODEL [-o OUT.h5] [--trials N] [--steps T] [--seed S] [--trial-offset I]\n"
+                                 "            [--backend auto|openmp|opencl] [--platform P] [--device D]\n"
+                                 "            [--threads N] [--vertex-series STRIDE] [--propagation MODE] [--quiet]\n"
+                                 "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
+                                 "  check MODEL         validate; print vertices, edges, classes, targets\n"
+                                 "  info FILE.h5        summarize a results file\n"
+                                 "  --help              this text\n"
+                                 "  --version           versions of faultline and HDF5\n"
+                                 "\n"
+                                 "Threads: --threads, else OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.\n"
+                                 "Exit codes: 0 ok, 64 usage, 65 bad model or data, 66 input missing,\n"
+                                 "69 unavailable, 70 internal error, 73 cannot create output, 75 interrupted.\n"
+                                 "Not in this version (exit 69): steady, merge, generate, convert, export, devices,\n"
+                                 "--backend opencl, --burn-in, --checkpoint-every, --resume.\n";
 
 static int fail(int code, const char *fmt, ...)
 {
@@ -121,8 +120,8 @@ static int show_progress(void *data, uint32_t done, uint32_t total)
         if (now - p->last < 0.1 && done != total)
             return 0;
         int width = 30, fill = (int)(width * pct / 100.0);
-        fprintf(stderr, "\r[%.*s%*s] %5.1f%%  step %u/%u  eta %.0fs ", fill,
-                "##############################", width - fill, "", pct, done, total, eta);
+        fprintf(stderr, "\r[%.*s%*s] %5.1f%%  step %u/%u  eta %.0fs ", fill, "##############################",
+                width - fill, "", pct, done, total, eta);
         if (done == total)
             fputc('\n', stderr);
     } else {
@@ -232,16 +231,23 @@ static void print_summary(const fl_model *md, fl_sim *sim, const char *out, doub
 
 static int cmd_run(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, 0, 'o'},       {"trials", required_argument, 0, 'n'},
-        {"steps", required_argument, 0, 't'},        {"seed", required_argument, 0, 's'},
-        {"trial-offset", required_argument, 0, 'i'}, {"backend", required_argument, 0, 'b'},
-        {"platform", required_argument, 0, 'P'},     {"device", required_argument, 0, 'D'},
-        {"threads", required_argument, 0, 'j'},      {"vertex-series", required_argument, 0, 'v'},
-        {"propagation", required_argument, 0, 'p'},  {"burn-in", required_argument, 0, 'B'},
-        {"checkpoint-every", required_argument, 0, 'C'}, {"resume", required_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'},              {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option longs[] = {{"output", required_argument, 0, 'o'},
+                                          {"trials", required_argument, 0, 'n'},
+                                          {"steps", required_argument, 0, 't'},
+                                          {"seed", required_argument, 0, 's'},
+                                          {"trial-offset", required_argument, 0, 'i'},
+                                          {"backend", required_argument, 0, 'b'},
+                                          {"platform", required_argument, 0, 'P'},
+                                          {"device", required_argument, 0, 'D'},
+                                          {"threads", required_argument, 0, 'j'},
+                                          {"vertex-series", required_argument, 0, 'v'},
+                                          {"propagation", required_argument, 0, 'p'},
+                                          {"burn-in", required_argument, 0, 'B'},
+                                          {"checkpoint-every", required_argument, 0, 'C'},
+                                          {"resume", required_argument, 0, 'R'},
+                                          {"quiet", no_argument, 0, 'q'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
     fl_run_options opt;
     fl_run_options_init(&opt);
     const char *out = NULL, *threads = NULL, *backend = "auto";
@@ -340,8 +346,7 @@ static int cmd_run(int argc, char **argv)
         goto cleanup;
     }
     if (!quiet && !strcmp(backend, "auto"))
-        fprintf(stderr, "faultline: backend auto: openmp (no OpenCL backend in this build), %d threads\n",
-                opt.threads);
+        fprintf(stderr, "faultline: backend auto: openmp (no OpenCL backend in this build), %d threads\n", opt.threads);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = request_stop;

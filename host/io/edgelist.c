@@ -21,8 +21,7 @@
 /* Large enough that gzread's per-call overhead does not show. */
 #define BLOCK_SIZE ((size_t)1 << 18)
 
-static void say(char *message, size_t message_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void say(char *message, size_t message_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void say(char *message, size_t message_size, const char *fmt, ...)
 {
@@ -57,15 +56,15 @@ static int is_blank(char c)
  * Labels are terminated in place, which is why the byte after each label
  * (a blank, or the slot of the newline) must be ours to overwrite.
  */
-static int one_line(const char *path, char *s, size_t len, uint64_t line, fl_i_edge_fn fn,
-                    void *data, char *message, size_t message_size)
+static int one_line(const char *path, char *s, size_t len, uint64_t line, fl_i_edge_fn fn, void *data, char *message,
+                    size_t message_size)
 {
     size_t i = 0, start[2] = {0, 0}, end[2] = {0, 0};
     unsigned ntok = 0;
 
     if (memchr(s, '\0', len) != NULL) {
-        say(message, message_size, "%s:%llu: the line holds a NUL byte (is this a text file?)",
-            path, (unsigned long long)line);
+        say(message, message_size, "%s:%llu: the line holds a NUL byte (is this a text file?)", path,
+            (unsigned long long)line);
         return FL_E_MODEL;
     }
     /* A UTF-8 byte order mark would otherwise become part of the first label. */
@@ -88,8 +87,8 @@ static int one_line(const char *path, char *s, size_t len, uint64_t line, fl_i_e
             i++;
     }
     if (ntok != 2) {
-        say(message, message_size, "%s:%llu: expected 2 labels 'FROM TO', found %u", path,
-            (unsigned long long)line, ntok);
+        say(message, message_size, "%s:%llu: expected 2 labels 'FROM TO', found %u", path, (unsigned long long)line,
+            ntok);
         return FL_E_MODEL;
     }
     s[end[0]] = '\0';
@@ -97,8 +96,7 @@ static int one_line(const char *path, char *s, size_t len, uint64_t line, fl_i_e
     return fn(data, s + start[0], end[0] - start[0], s + start[1], end[1] - start[1], line);
 }
 
-int fl_i_edgelist_read(const char *path, fl_i_edge_fn fn, void *data,
-                       char *message, size_t message_size)
+int fl_i_edgelist_read(const char *path, fl_i_edge_fn fn, void *data, char *message, size_t message_size)
 {
     int status = FL_OK;
     gzFile f = NULL;
@@ -111,8 +109,7 @@ int fl_i_edgelist_read(const char *path, fl_i_edge_fn fn, void *data,
     errno = 0;
     f = gzopen(path, "rb");
     if (f == NULL) {
-        say(message, message_size, "cannot open '%s': %s", path,
-            errno != 0 ? strerror(errno) : "out of memory");
+        say(message, message_size, "cannot open '%s': %s", path, errno != 0 ? strerror(errno) : "out of memory");
         status = FL_E_NOINPUT;
         goto cleanup;
     }
@@ -141,8 +138,7 @@ int fl_i_edgelist_read(const char *path, fl_i_edge_fn fn, void *data,
             /* The last line may lack its newline; buf[end] is the spare byte. */
             if (pos < end) {
                 line++;
-                status = one_line(path, buf + pos, end - pos, line, fn, data, message,
-                                  message_size);
+                status = one_line(path, buf + pos, end - pos, line, fn, data, message, message_size);
             }
             goto cleanup;
         }

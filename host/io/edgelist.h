@@ -24,8 +24,8 @@
  * to go on, any other status to stop reading (the reader then returns that
  * status and leaves message alone: the callback reports its own error).
  */
-typedef int (*fl_i_edge_fn)(void *data, const char *from, size_t from_len,
-                            const char *to, size_t to_len, uint64_t line);
+typedef int (*fl_i_edge_fn)(void *data, const char *from, size_t from_len, const char *to, size_t to_len,
+                            uint64_t line);
 
 /*
  * Reads the edge list at path (borrowed), calling fn(data, ...) for every
@@ -42,7 +42,6 @@ typedef int (*fl_i_edge_fn)(void *data, const char *from, size_t from_len,
  * message_size > 0.  Cost: linear in the size of the file; memory: one line
  * buffer (grown for very long lines).
  */
-int fl_i_edgelist_read(const char *path, fl_i_edge_fn fn, void *data,
-                       char *message, size_t message_size);
+int fl_i_edgelist_read(const char *path, fl_i_edge_fn fn, void *data, char *message, size_t message_size);
 
 #endif
