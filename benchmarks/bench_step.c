@@ -10,7 +10,10 @@
  * and the Philox4x32-10 rate (blocks per second on all threads).
  *
  * usage: bench_step [--n N] [--degree K] [--q Q] [--trials N] [--steps T]
- *                   [--reps R] [--threads P]
+ *                   [--reps R] [--threads P] [--backend openmp|opencl|auto]
+ *
+ * --backend compares the backends on the same model (default openmp); the
+ * step time of OpenCL includes the per-step transfer of the aggregates.
  */
 #include <omp.h>
 #include <stdio.h>
@@ -78,7 +81,7 @@ int main(int argc, char **argv)
 {
     uint32_t n = 200000, trials = 1024, steps = 50, reps = 3;
     double degree = 8, q = 0.05;
-    int threads = omp_get_num_procs();
+    int threads = omp_get_num_procs(), backend = FL_BACKEND_OPENMP;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--n"))
             n = (uint32_t)atol(argv[i + 1]);
@@ -94,6 +97,12 @@ int main(int argc, char **argv)
             reps = (uint32_t)atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--threads"))
             threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--backend") && !strcmp(argv[i + 1], "openmp"))
+            backend = FL_BACKEND_OPENMP;
+        else if (!strcmp(argv[i], "--backend") && !strcmp(argv[i + 1], "opencl"))
+            backend = FL_BACKEND_OPENCL;
+        else if (!strcmp(argv[i], "--backend") && !strcmp(argv[i + 1], "auto"))
+            backend = FL_BACKEND_AUTO;
         else {
             fprintf(stderr, "bench_step: unknown option %s\n", argv[i]);
             return 64;
@@ -132,18 +141,27 @@ int main(int argc, char **argv)
     }
     double load = now() - t0;
     double *times = calloc(reps + 1, sizeof *times), mean_down = 0;
+    char used[16] = "", device[160] = "";
     for (uint32_t rep = 0; rep <= reps; rep++) { /* rep 0 warms up */
         fl_run_options o;
         fl_run_options_init(&o);
         o.trials = trials;
         o.steps = steps;
         o.threads = threads;
+        o.backend = backend;
         fl_sim *sim = NULL;
-        char msg[256];
-        if (fl_sim_create(&sim, md, &o, msg, sizeof msg) != FL_OK || fl_sim_run(sim) != FL_OK) {
-            fprintf(stderr, "bench_step: run failed: %s\n", msg);
+        char msg[4096];
+        int status = fl_sim_create(&sim, md, &o, msg, sizeof msg);
+        if (status != FL_OK) {
+            fprintf(stderr, "bench_step: %s\n", msg);
+            return fl_status_exit_code(status);
+        }
+        if (fl_sim_run(sim) != FL_OK) {
+            fprintf(stderr, "bench_step: run failed: %s\n", fl_sim_error(sim));
             return 70;
         }
+        snprintf(used, sizeof used, "%s", fl_sim_backend(sim));
+        snprintf(device, sizeof device, "%s", fl_sim_device(sim));
         times[rep] = fl_sim_step_seconds(sim);
         mean_down = 0;
         for (uint32_t t = 1; t <= steps; t++)
@@ -160,14 +178,18 @@ int main(int argc, char **argv)
      * vertex word it reads C, P, B, D and writes C, P, B, D (64 B). */
     double words = (double)trials / 64.0;
     double bytes_step = (m * 8.0 + (double)n * 64.0) * words + m * 16.0;
+    for (char *c = device; *c; c++)
+        if (*c == '"' || *c == '\\')
+            *c = '\'';
     printf("{\n  \"workload\": \"SIS on undirected Erdos-Renyi\",\n"
+           "  \"backend\": \"%s\", \"device\": \"%s\",\n"
            "  \"vertices\": %u, \"edges\": %.0f, \"q\": %g, \"trials\": %u, \"steps\": %u, \"threads\": %d,\n"
            "  \"reps\": %u, \"load_seconds\": %.3f, \"step_seconds_median\": %.4f,\n"
            "  \"edge_trial_steps_per_second\": %.4g, \"mean_down_fraction\": %.6f,\n"
            "  \"bytes_per_step_minimum\": %.4g, \"achieved_bytes_per_second\": %.4g,\n"
            "  \"memory_bandwidth_bytes_per_second\": %.4g, \"philox_blocks_per_second\": %.4g\n}\n",
-           n, m, q, trials, steps, threads, reps, load, median / steps * steps, ets, mean_down, bytes_step,
-           bytes_step * steps / median, bw, philox);
+           used, device, n, m, q, trials, steps, threads, reps, load, median / steps * steps, ets, mean_down,
+           bytes_step, bytes_step * steps / median, bw, philox);
     fl_model_destroy(&md);
     free(times);
     unlink(edges);

@@ -1,13 +1,20 @@
 /*
- * engine.c - the simulation view: prepares the packed graph and the trial
- * words, drives a backend step by step, and turns the per-step aggregates
- * into the results of INTERFACE.md.
+ * engine.c - the simulation view: chooses the backend, prepares the packed
+ * graph and the trial words, drives the backend step by step, and turns the
+ * per-step aggregates into the results of INTERFACE.md.
  *
  * Trials: the run covers trials I .. I+N-1.  Trial i lives in global word
  * i / 64, lane i % 64, whatever I is; the backend simulates whole words and
  * lanes outside the range are simply not counted.  So trial i's trajectory
  * depends only on (model, seed, i), and any split of a trial range gives the
  * same per-trial results (MODEL.md section 4).
+ *
+ * Batches: a backend may hold fewer words than the run has (an OpenCL
+ * device too small for the whole state).  The words then run in batches,
+ * each from step 0 to T, and the aggregates of the batches are added up:
+ * record() accumulates integer counts (exact in doubles below 2^53) and
+ * finish() divides once at the end, so the results do not depend on the
+ * number of batches, bit for bit.
  */
 #include <omp.h>
 #include <stdio.h>
@@ -30,6 +37,9 @@ struct fl_sim {
     const fl_backend_ops *ops;
     void *backend;
     fl_results r;
+    char note[512];     /* how the backend was chosen */
+    uint64_t *down_acc; /* [T+1] down (vertex, trial) pairs per step */
+    uint64_t *sys_acc;  /* [T+1] trials with the system down per step */
     uint32_t nclass_out;
     uint32_t *vertex_class_out; /* [n] column of class_down_fraction */
     uint64_t *class_size;       /* [nclass_out] vertices per column */
@@ -66,10 +76,13 @@ static int alloc_results(fl_sim *s)
     r->vertex_unavailability = calloc(n + 1, sizeof(double));
     r->vertex_down_final = calloc(n + 1, sizeof(double));
     s->unavail_acc = calloc(n + 1, sizeof(uint64_t));
+    s->down_acc = calloc(T1, sizeof(uint64_t));
+    s->sys_acc = calloc(T1, sizeof(uint64_t));
     s->vertex_class_out = calloc(n + 1, sizeof(uint32_t));
     r->class_out_name = calloc((size_t)md->nclass + 1, sizeof(char *));
     if (!r->down_fraction || !r->system_down || !r->down_count || !r->system_down_trial || !r->vertex_unavailability ||
-        !r->vertex_down_final || !s->unavail_acc || !s->vertex_class_out || !r->class_out_name)
+        !r->vertex_down_final || !s->unavail_acc || !s->down_acc || !s->sys_acc || !s->vertex_class_out ||
+        !r->class_out_name)
         return FL_E_NOMEM;
 
     /* classes in file order, then "(none)" if some vertex has no class */
@@ -97,6 +110,35 @@ static int alloc_results(fl_sim *s)
             return FL_E_NOMEM;
     }
     return FL_OK;
+}
+
+static const char *env_or(const char *value, const char *name)
+{
+    const char *env = value ? NULL : getenv(name);
+    return value ? value : (env && *env ? env : NULL);
+}
+
+/* The backend of opt->backend: OpenCL when asked for (or, with auto, when
+ * it opens), else OpenMP. */
+static int open_backend(fl_sim *s, char *message, size_t message_size)
+{
+    int want = s->opt.backend;
+    if (want != FL_BACKEND_OPENMP) {
+        int status = fl_i_backend_opencl.open(&s->backend, &s->pk, &s->L, message, message_size);
+        if (status == FL_OK) {
+            s->ops = &fl_i_backend_opencl;
+            snprintf(s->note, sizeof s->note, "%s", s->ops->note(s->backend));
+            return FL_OK;
+        }
+        if (want == FL_BACKEND_OPENCL)
+            return status;
+        /* why not OpenCL, on one line (a build log follows the first) */
+        int len = (int)strcspn(message, "\n");
+        snprintf(s->note, sizeof s->note, "%.*s%s", len, message, message[len] ? " [...]" : "");
+        message[0] = '\0';
+    }
+    s->ops = &fl_i_backend_openmp;
+    return s->ops->open(&s->backend, &s->pk, &s->L, message, message_size);
 }
 
 int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, char *message, size_t message_size)
@@ -147,6 +189,11 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
         status = FL_E_USAGE;
         goto cleanup;
     }
+    if (opt->backend != FL_BACKEND_AUTO && opt->backend != FL_BACKEND_OPENMP && opt->backend != FL_BACKEND_OPENCL) {
+        snprintf(message, message_size, "unknown backend %d", opt->backend);
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
 
     status = fl_i_graph_pack(&s->pk, md, message, message_size);
     if (status != FL_OK)
@@ -171,14 +218,15 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
         }
     }
     s->L.lanes = s->lanes;
+    s->L.platform = env_or(opt->platform, "FAULTLINE_PLATFORM");
+    s->L.device = env_or(opt->device, "FAULTLINE_DEVICE");
     status = alloc_results(s);
     if (status != FL_OK) {
         snprintf(message, message_size, "out of memory for the results of %llu trials x %u steps",
                  (unsigned long long)r->trials, r->steps);
         goto cleanup;
     }
-    s->ops = &fl_i_backend_openmp;
-    status = s->ops->open(&s->backend, &s->pk, &s->L, message, message_size);
+    status = open_backend(s, message, message_size);
     if (status != FL_OK)
         goto cleanup;
     r->backend = s->ops->name;
@@ -201,6 +249,8 @@ void fl_sim_destroy(fl_sim **sp)
     fl_i_graph_free(&s->pk);
     free(s->lanes);
     free(s->unavail_acc);
+    free(s->down_acc);
+    free(s->sys_acc);
     free(s->vertex_class_out);
     free(s->class_size);
     fl_results *r = &s->r;
@@ -217,14 +267,14 @@ void fl_sim_destroy(fl_sim **sp)
     *sp = NULL;
 }
 
-/* Folds the aggregates of the state at step t into the results. */
-static void record(fl_sim *s, const fl_tally *ty, uint32_t t)
+/* Adds the aggregates of words w0 .. w0+nw-1 at step t to the results
+ * (counts; finish() turns them into fractions). */
+static void record(fl_sim *s, const fl_tally *ty, uint32_t t, uint32_t w0, uint32_t nw)
 {
     fl_results *r = &s->r;
     const fl_model *md = s->model;
-    uint32_t n = md->n, nw = s->L.nw, T1 = r->steps + 1;
+    uint32_t n = md->n, T1 = r->steps + 1;
     uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
-    double N = (double)r->trials;
 
     uint64_t total = 0;
     double *cls = r->class_down_fraction + (size_t)t * r->nclass_out;
@@ -235,24 +285,23 @@ static void record(fl_sim *s, const fl_tally *ty, uint32_t t)
         if (t > 0)
             s->unavail_acc[v] += c;
     }
-    r->down_fraction[t] = n ? (double)total / ((double)n * N) : 0.0;
-    for (uint32_t c = 0; c < r->nclass_out; c++)
-        cls[c] = s->class_size[c] ? cls[c] / ((double)s->class_size[c] * N) : 0.0;
+    s->down_acc[t] += total;
     if (t == r->steps)
         for (uint32_t v = 0; v < n; v++)
-            r->vertex_down_final[v] = (double)ty->vertex_down[v] / N;
+            r->vertex_down_final[v] += ty->vertex_down[v];
     if (r->series_stride && t % r->series_stride == 0) {
         double *row = r->vertex_down_series + (size_t)(t / r->series_stride) * n;
         for (uint32_t v = 0; v < n; v++)
-            row[v] = (double)ty->vertex_down[v] / N;
+            row[v] += ty->vertex_down[v];
     }
 
     uint64_t sys = 0;
     for (uint32_t w = 0; w < nw; w++) {
+        fl_word lanes = s->lanes[w0 + w];
         for (uint32_t lane = 0; lane < 64; lane++) {
-            if (!((s->lanes[w] >> lane) & 1u))
+            if (!((lanes >> lane) & 1u))
                 continue;
-            uint64_t trial = ((uint64_t)s->L.gword0 + w) * 64 + lane - r->trial_offset;
+            uint64_t trial = ((uint64_t)s->L.gword0 + w0 + w) * 64 + lane - r->trial_offset;
             uint32_t count = 0;
             for (uint32_t blk = 0; blk < nblocks; blk++)
                 count += ty->trial_parts[((size_t)blk * nw + w) * 64 + lane];
@@ -262,7 +311,41 @@ static void record(fl_sim *s, const fl_tally *ty, uint32_t t)
             sys += down;
         }
     }
-    r->system_down[t] = (double)sys / N;
+    s->sys_acc[t] += sys;
+}
+
+/* The counts of record() as fractions. */
+static void finish(fl_sim *s)
+{
+    fl_results *r = &s->r;
+    uint32_t n = s->model->n;
+    double N = (double)r->trials;
+    for (uint32_t t = 0; t <= r->steps; t++) {
+        r->down_fraction[t] = n ? (double)s->down_acc[t] / ((double)n * N) : 0.0;
+        r->system_down[t] = (double)s->sys_acc[t] / N;
+        double *cls = r->class_down_fraction + (size_t)t * r->nclass_out;
+        for (uint32_t c = 0; c < r->nclass_out; c++)
+            cls[c] = s->class_size[c] ? cls[c] / ((double)s->class_size[c] * N) : 0.0;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        r->vertex_down_final[v] /= N;
+    for (size_t i = 0; r->series_stride && i < (size_t)r->nseries * n; i++)
+        r->vertex_down_series[i] /= N;
+    double pairs = (double)r->trials * (double)r->steps;
+    for (uint32_t v = 0; v < n; v++)
+        r->vertex_unavailability[v] = pairs > 0 ? (double)s->unavail_acc[v] / pairs : 0.0;
+}
+
+/* Progress over all batches, scaled to 32 bits when it does not fit. */
+static int report(fl_sim *s, uint64_t done, uint64_t total)
+{
+    if (!s->opt.progress)
+        return 0;
+    if (total > UINT32_MAX) {
+        done = (uint64_t)((double)done / (double)total * UINT32_MAX);
+        total = UINT32_MAX;
+    }
+    return s->opt.progress(s->opt.progress_data, (uint32_t)done, (uint32_t)total);
 }
 
 int fl_sim_run(fl_sim *s)
@@ -271,11 +354,13 @@ int fl_sim_run(fl_sim *s)
     const fl_model *md = s->model;
     uint32_t n = md->n, nw = s->L.nw;
     uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    uint32_t batch = s->ops->batch_words(s->backend);
+    uint32_t nbatch = (nw + batch - 1) / batch;
     int status = FL_E_NOMEM;
     fl_tally ty;
     ty.vertex_down = calloc((size_t)n + 1, sizeof(uint32_t));
-    ty.trial_parts = calloc((size_t)nblocks * nw * 64 + 1, sizeof(uint32_t));
-    ty.system_down = calloc(nw, sizeof(fl_word));
+    ty.trial_parts = calloc((size_t)nblocks * batch * 64 + 1, sizeof(uint32_t));
+    ty.system_down = calloc(batch, sizeof(fl_word));
     if (!ty.vertex_down || !ty.trial_parts || !ty.system_down) {
         snprintf(s->error, sizeof s->error, "out of memory for the per-step tallies");
         goto cleanup;
@@ -287,23 +372,34 @@ int fl_sim_run(fl_sim *s)
     }
     s->ran = 1;
     double t0 = now_seconds();
-    s->ops->tally(s->backend, &ty);
-    record(s, &ty, 0);
     status = FL_OK;
-    for (uint32_t t = 0; t < r->steps; t++) {
-        s->ops->step(s->backend, t);
-        s->ops->tally(s->backend, &ty);
-        record(s, &ty, t + 1);
-        if (s->opt.progress && s->opt.progress(s->opt.progress_data, t + 1, r->steps)) {
-            snprintf(s->error, sizeof s->error, "interrupted after step %u of %u", t + 1, r->steps);
-            status = FL_E_INTERRUPTED;
-            break;
+    for (uint32_t b = 0; b < nbatch && status == FL_OK; b++) {
+        uint32_t w0 = b * batch, bw = nw - w0 < batch ? nw - w0 : batch;
+        char *err = s->error;
+        size_t es = sizeof s->error;
+        status = s->ops->begin(s->backend, w0, bw, err, es);
+        if (status == FL_OK)
+            status = s->ops->tally(s->backend, &ty, err, es);
+        if (status == FL_OK)
+            record(s, &ty, 0, w0, bw);
+        for (uint32_t t = 0; t < r->steps && status == FL_OK; t++) {
+            status = s->ops->step(s->backend, t, err, es);
+            if (status == FL_OK)
+                status = s->ops->tally(s->backend, &ty, err, es);
+            if (status != FL_OK)
+                break;
+            record(s, &ty, t + 1, w0, bw);
+            if (report(s, (uint64_t)b * r->steps + t + 1, (uint64_t)nbatch * r->steps)) {
+                snprintf(s->error, sizeof s->error, "interrupted after step %u of %u", t + 1, r->steps);
+                if (nbatch > 1)
+                    snprintf(s->error + strlen(s->error), sizeof s->error - strlen(s->error), " of batch %u of %u",
+                             b + 1, nbatch);
+                status = FL_E_INTERRUPTED;
+            }
         }
     }
     s->step_seconds = now_seconds() - t0;
-    double pairs = (double)r->trials * (double)r->steps;
-    for (uint32_t v = 0; v < n; v++)
-        r->vertex_unavailability[v] = pairs > 0 ? (double)s->unavail_acc[v] / pairs : 0.0;
+    finish(s);
 
 cleanup:
     free(ty.vertex_down);
@@ -340,6 +436,14 @@ uint64_t fl_sim_seed(const fl_sim *s)
 const char *fl_sim_backend(const fl_sim *s)
 {
     return s->r.backend;
+}
+const char *fl_sim_device(const fl_sim *s)
+{
+    return s->r.device;
+}
+const char *fl_sim_backend_note(const fl_sim *s)
+{
+    return s->note;
 }
 const double *fl_sim_down_fraction(const fl_sim *s)
 {

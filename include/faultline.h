@@ -84,8 +84,18 @@ uint32_t fl_model_target(const fl_model *model, uint32_t i);
 
 enum fl_propagation { FL_PROP_DEFAULT = -1, FL_PROP_SYNCHRONOUS = 0, FL_PROP_INSTANT = 1 };
 
+/* Which backend runs the steps (INTERFACE.md `--backend`).  Every backend
+ * gives bitwise identical results (MODEL.md section 4). */
+enum fl_backend {
+    FL_BACKEND_AUTO = 0,   /* OpenCL on a GPU, else on another OpenCL device, else OpenMP */
+    FL_BACKEND_OPENMP = 1, /* the CPU, OpenMP threads */
+    FL_BACKEND_OPENCL = 2  /* an OpenCL device; FL_E_BACKEND when there is none */
+};
+
 /* Called after every step with the steps done and the total; a non-zero
- * return asks the run to stop (fl_sim_run then returns FL_E_INTERRUPTED). */
+ * return asks the run to stop (fl_sim_run then returns FL_E_INTERRUPTED).
+ * When the trials run in several batches (an OpenCL device too small for
+ * all of them at once), done and total count the steps of all batches. */
 typedef int (*fl_progress_fn)(void *data, uint32_t done, uint32_t total);
 
 /* Run options.  Fields left at their fl_run_options_init() values take the
@@ -100,6 +110,15 @@ typedef struct fl_run_options {
     uint32_t vertex_series;  /* 0: none; S: vertex_down_series every S steps */
     fl_progress_fn progress; /* may be NULL */
     void *progress_data;     /* borrowed, passed to progress */
+    int backend;             /* enum fl_backend; FL_BACKEND_AUTO after init */
+    /* The OpenCL device (for FL_BACKEND_AUTO and FL_BACKEND_OPENCL): an
+     * index or a case-insensitive substring of the name, as listed by
+     * fl_devices_list().  A device index counts within its platform; without
+     * a platform, the first platform that has a matching device is used.
+     * NULL: the environment variable FAULTLINE_PLATFORM / FAULTLINE_DEVICE,
+     * else any (a GPU first).  Borrowed, read by fl_sim_create only. */
+    const char *platform;
+    const char *device;
 } fl_run_options;
 
 void fl_run_options_init(fl_run_options *options);
@@ -108,9 +127,19 @@ typedef struct fl_sim fl_sim;
 
 /*
  * Prepares a simulation of a loaded model (borrowed: it must outlive the
- * sim).  options is copied.  Returns FL_OK and *sim, or an error status with
- * *sim NULL and, when message is not NULL, a description in message
- * (message_size bytes at most).
+ * sim).  options is copied.  Chooses the backend and, for OpenCL, the
+ * device, builds the kernels and allocates the state on it.  Returns FL_OK
+ * and *sim, or an error status with *sim NULL and, when message is not
+ * NULL, a description in message (message_size bytes at most): FL_E_BACKEND
+ * when FL_BACKEND_OPENCL was asked for and no OpenCL device is usable (no
+ * OpenCL in this build, no platform, no matching device, a failed kernel
+ * build, whose log the message then holds).  FL_BACKEND_AUTO falls back to
+ * OpenMP on any of these; fl_sim_backend_note() says why.
+ *
+ * Developers: FAULTLINE_KERNEL_SOURCE=path/to/step.cl builds the kernels
+ * from that file instead of the copy embedded at build time;
+ * FAULTLINE_CL_MAX_WORDS=W runs at most W words of 64 trials at a time on
+ * the OpenCL device (batches, as when the device memory is too small).
  */
 int fl_sim_create(fl_sim **sim, const fl_model *model, const fl_run_options *options, char *message,
                   size_t message_size);
@@ -134,7 +163,14 @@ const char *fl_sim_error(const fl_sim *sim);
 uint64_t fl_sim_trials(const fl_sim *sim);
 uint32_t fl_sim_steps(const fl_sim *sim);
 uint64_t fl_sim_seed(const fl_sim *sim);
+/* "openmp" or "opencl". */
 const char *fl_sim_backend(const fl_sim *sim);
+/* Where it runs: the OpenCL device name, or "CPU, N OpenMP threads". */
+const char *fl_sim_device(const fl_sim *sim);
+/* One line on the backend's choice: the OpenCL device and its platform, or
+ * with FL_BACKEND_AUTO on OpenMP, why OpenCL was not used (e.g. "no OpenCL
+ * platform found ..."); "" with FL_BACKEND_OPENMP. */
+const char *fl_sim_backend_note(const fl_sim *sim);
 /* [steps + 1] */
 const double *fl_sim_down_fraction(const fl_sim *sim);
 const double *fl_sim_system_down(const fl_sim *sim);
@@ -150,6 +186,30 @@ const double *fl_sim_vertex_down_final(const fl_sim *sim);
 const double *fl_sim_vertex_down_series(const fl_sim *sim, uint32_t *points);
 /* Seconds spent stepping (kernels and reductions). */
 double fl_sim_step_seconds(const fl_sim *sim);
+
+/* --------------------------------------------------------------- devices */
+
+/* One OpenCL device, as fl_devices_list() reports it. */
+typedef struct fl_device_info {
+    int platform_index;      /* 0, 1, ... in the order of the OpenCL ICD loader */
+    int device_index;        /* within the platform; -1: a platform without devices */
+    char platform_name[128]; /* CL_PLATFORM_NAME */
+    char name[128];          /* CL_DEVICE_NAME */
+    char type[16];           /* "GPU", "CPU", "accelerator" or "other" */
+    uint32_t compute_units;  /* CL_DEVICE_MAX_COMPUTE_UNITS */
+    uint64_t global_memory;  /* bytes, CL_DEVICE_GLOBAL_MEM_SIZE */
+    char version[128];       /* CL_DEVICE_VERSION, e.g. "OpenCL 3.0 ..." */
+    int usable;              /* available, with a compiler: can run faultline */
+} fl_device_info;
+
+/*
+ * Lists the OpenCL platforms and devices: fills devices[0 .. max-1] (may be
+ * NULL when max is 0) and sets *count to the number of entries there are,
+ * which may exceed max.  Returns FL_OK, or FL_E_BACKEND with a message when
+ * this build has no OpenCL or no OpenCL platform is installed.  Cost: asks
+ * the OpenCL driver (milliseconds; the first call loads the drivers).
+ */
+int fl_devices_list(fl_device_info *devices, size_t max, size_t *count, char *message, size_t message_size);
 
 /* ---------------------------------------------------------------- files */
 

@@ -55,9 +55,9 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
     fl_word yes = 0, open = mask;
     for (fl_u32 block = 0; block < 16u; block++) {
         philox4x32_ctr_t x = fl_rng_block(r, entity, purpose, block);
-        for (fl_u32 half = 0; half < 2u; half++) {
-            fl_word plane = (fl_word)x.v[2u * half] | ((fl_word)x.v[2u * half + 1u] << 32);
-            fl_u32 bit = 31u - (2u * block + half);
+        for (fl_u32 hl = 0; hl < 2u; hl++) { /* hl: which half (half is an OpenCL type) */
+            fl_word plane = (fl_word)x.v[2u * hl] | ((fl_word)x.v[2u * hl + 1u] << 32);
+            fl_u32 bit = 31u - (2u * block + hl);
             if ((p >> bit) & 1u) {
                 yes |= open & ~plane; /* U bit 0 < p bit 1: U < p */
                 open &= plane;

@@ -65,6 +65,7 @@ fl_sim *tu_run(const fl_model *md, int64_t trials, int64_t steps, int64_t seed, 
     o.threads = threads;
     o.propagation = propagation;
     o.vertex_series = series;
+    o.backend = FL_BACKEND_OPENMP; /* the cpu suites; test_opencl compares the backends */
     fl_sim *sim = NULL;
     char msg[512];
     if (!md || fl_sim_create(&sim, md, &o, msg, sizeof msg) != FL_OK) {

@@ -26,14 +26,19 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
                                  "  check MODEL         validate; print vertices, edges, classes, targets\n"
                                  "  info FILE.h5        summarize a results file\n"
+                                 "  devices             list OpenCL platforms and devices\n"
                                  "  --help              this text\n"
                                  "  --version           versions of faultline and HDF5\n"
                                  "\n"
+                                 "Backend: auto (the default) runs on an OpenCL GPU, else another OpenCL device,\n"
+                                 "else OpenMP, and says which on stderr.  --platform and --device take an index\n"
+                                 "or a case-insensitive name substring (see 'faultline devices'); the fallbacks\n"
+                                 "are FAULTLINE_PLATFORM and FAULTLINE_DEVICE.\n"
                                  "Threads: --threads, else OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.\n"
                                  "Exit codes: 0 ok, 64 usage, 65 bad model or data, 66 input missing,\n"
                                  "69 unavailable, 70 internal error, 73 cannot create output, 75 interrupted.\n"
-                                 "Not in this version (exit 69): steady, merge, generate, convert, export, devices,\n"
-                                 "--backend opencl, --burn-in, --checkpoint-every, --resume.\n";
+                                 "Not in this version (exit 69): steady, merge, generate, convert, export,\n"
+                                 "--burn-in, --checkpoint-every, --resume.\n";
 
 static int fail(int code, const char *fmt, ...)
 {
@@ -142,9 +147,8 @@ static char *default_output(const char *model_path)
 {
     const char *base = strrchr(model_path, '/');
     base = base ? base + 1 : model_path;
-    size_t len = strcspn(base, ".");
-    if (len == 0)
-        len = strlen(base);
+    const char *dot = strrchr(base, '.'); /* the stem: all but the last extension */
+    size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
     char *out = malloc(len + 4);
     if (out)
         snprintf(out, len + 4, "%.*s.h5", (int)len, base);
@@ -293,8 +297,8 @@ static int cmd_run(int argc, char **argv)
                 return fail(64, "--propagation: '%s' is not synchronous or instant", optarg);
             break;
         case 'b': backend = optarg; break;
-        case 'P':
-        case 'D': break; /* device choice: only meaningful with OpenCL */
+        case 'P': opt.platform = optarg; break;
+        case 'D': opt.device = optarg; break;
         case 'j': threads = optarg; break;
         case 'q': quiet = 1; break;
         case 'B': return fail(69, "--burn-in (the long-run view) is not available in this version");
@@ -306,9 +310,13 @@ static int cmd_run(int argc, char **argv)
     }
     if (optind != argc - 1)
         return fail(64, "run: expected exactly one MODEL file (see 'faultline --help')");
-    if (!strcmp(backend, "opencl"))
-        return fail(69, "--backend opencl: this build has no OpenCL backend yet");
-    if (strcmp(backend, "auto") && strcmp(backend, "openmp"))
+    if (!strcmp(backend, "auto"))
+        opt.backend = FL_BACKEND_AUTO;
+    else if (!strcmp(backend, "openmp"))
+        opt.backend = FL_BACKEND_OPENMP;
+    else if (!strcmp(backend, "opencl"))
+        opt.backend = FL_BACKEND_OPENCL;
+    else
         return fail(64, "--backend: '%s' is not auto, openmp or opencl", backend);
     opt.threads = resolve_threads(threads);
     if (opt.threads == 0)
@@ -319,7 +327,7 @@ static int cmd_run(int argc, char **argv)
     fl_model *md = NULL;
     fl_sim *sim = NULL;
     int code = 70;
-    char message[1024];
+    char message[8192]; /* room for an OpenCL build log */
     progress pr = {quiet, isatty(2), wall(), 0.0};
     opt.progress = show_progress;
     opt.progress_data = &pr;
@@ -342,11 +350,17 @@ static int cmd_run(int argc, char **argv)
         goto cleanup;
     status = fl_sim_create(&sim, md, &opt, message, sizeof message);
     if (status != FL_OK) {
-        code = fail(fl_status_exit_code(status), "%s", message);
+        code = fail(fl_status_exit_code(status), "%s%s",
+                    status == FL_E_BACKEND && opt.backend == FL_BACKEND_OPENCL ? "--backend opencl: " : "", message);
         goto cleanup;
     }
-    if (!quiet && !strcmp(backend, "auto"))
-        fprintf(stderr, "faultline: backend auto: openmp (no OpenCL backend in this build), %d threads\n", opt.threads);
+    if (!quiet && opt.backend != FL_BACKEND_OPENMP) {
+        const char *note = fl_sim_backend_note(sim);
+        if (!strcmp(fl_sim_backend(sim), "opencl"))
+            fprintf(stderr, "faultline: backend %s: opencl on %s\n", backend, note);
+        else
+            fprintf(stderr, "faultline: backend auto: openmp, %d threads (OpenCL not used: %s)\n", opt.threads, note);
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = request_stop;
@@ -374,6 +388,43 @@ cleanup:
     free(command);
     free(out_owned);
     return code;
+}
+
+/* ------------------------------------------------------------- devices */
+
+static int cmd_devices(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return fail(64, "devices: takes no arguments");
+    char message[512];
+    size_t count = 0;
+    int status = fl_devices_list(NULL, 0, &count, message, sizeof message);
+    if (status != FL_OK)
+        return fail(fl_status_exit_code(status), "%s", message);
+    fl_device_info *dev = calloc(count + 1, sizeof *dev);
+    if (!dev)
+        return fail(70, "out of memory");
+    status = fl_devices_list(dev, count, &count, message, sizeof message);
+    if (status != FL_OK) {
+        free(dev);
+        return fail(fl_status_exit_code(status), "%s", message);
+    }
+    for (size_t i = 0; i < count; i++) {
+        const fl_device_info *d = &dev[i];
+        if (i == 0 || d->platform_index != dev[i - 1].platform_index)
+            printf("platform %d: %s\n", d->platform_index, d->platform_name);
+        if (d->device_index < 0) {
+            printf("  (no devices)\n");
+            continue;
+        }
+        printf("  device %d: %s\n", d->device_index, d->name);
+        printf("    type %s, %u compute units, %.1f GiB global memory, %s%s\n", d->type, d->compute_units,
+               (double)d->global_memory / (1024.0 * 1024.0 * 1024.0), d->version,
+               d->usable ? "" : " (not usable: unavailable or no compiler)");
+    }
+    free(dev);
+    return 0;
 }
 
 /* --------------------------------------------------------------- check */
@@ -424,12 +475,14 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "devices"))
+        return cmd_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) {
         if (argc != 3)
             return fail(64, "info: expected exactly one results FILE.h5");
         return fl_cli_info(argv[2], stdout, stderr);
     }
-    const char *later[] = {"steady", "merge", "generate", "convert", "export", "devices"};
+    const char *later[] = {"steady", "merge", "generate", "convert", "export"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         if (!strcmp(cmd, later[i]))
             return fail(69, "'%s' is not available in this version", cmd);

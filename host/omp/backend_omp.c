@@ -18,6 +18,9 @@
 typedef struct omp_backend {
     const fl_packed *pk;
     const fl_layout *L;
+    uint32_t nw;          /* words of the current batch (all of L's) */
+    uint32_t gword0;      /* its first global word */
+    const fl_word *lanes; /* its lanes */
     fl_graph g;
     fl_state s;
     fl_word *D0, *D1; /* D at t and t+1, swapped after each step */
@@ -29,15 +32,15 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     uint32_t nw = L->nw;
     size_t words = (size_t)pk->n * nw;
     omp_backend *b = calloc(1, sizeof *b);
+    *self = NULL;
     if (!b)
         goto nomem;
     b->pk = pk;
     b->L = L;
-    b->g = fl_i_graph_view(pk, nw);
     /* +1: calloc(0) may return NULL on an empty graph */
     b->s.C = malloc((words + 1) * sizeof(fl_word));
     b->s.P = malloc((words + 1) * sizeof(fl_word));
-    b->s.B = calloc(words + 1, sizeof(fl_word));
+    b->s.B = malloc((words + 1) * sizeof(fl_word));
     b->D0 = malloc((words + 1) * sizeof(fl_word));
     b->D1 = calloc(words + 1, sizeof(fl_word));
     b->s.G = pk->npool ? calloc(words + 1, sizeof(fl_word)) : NULL;
@@ -50,17 +53,6 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     }
     if (!b->s.C || !b->s.P || !b->s.B || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
         goto nomem;
-    for (uint32_t v = 0; v < pk->n; v++) {
-        for (uint32_t w = 0; w < nw; w++) {
-            size_t at = (size_t)v * nw + w;
-            b->s.C[at] = pk->init_C[v];
-            b->s.P[at] = pk->init_P[v];
-            b->D0[at] = pk->init_C[v];
-        }
-    }
-    for (uint32_t p = 0; p < pk->nplanes; p++)
-        for (uint32_t w = 0; w < nw; w++)
-            b->s.cnt[(size_t)p * nw + w] = pk->init_cnt[p];
     snprintf(b->device, sizeof b->device, "CPU, %d OpenMP threads", L->threads);
     *self = b;
     return FL_OK;
@@ -71,18 +63,51 @@ nomem:
     return FL_E_NOMEM;
 }
 
-static fl_rng rng_for(const fl_layout *L, uint32_t t, uint32_t w)
+/* All the words fit in host memory: one batch. */
+static uint32_t omp_batch_words(void *self)
 {
-    fl_rng r = {L->key0, L->key1, t, L->gword0 + w};
+    return ((omp_backend *)self)->L->nw;
+}
+
+static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_size)
+{
+    omp_backend *b = self;
+    const fl_packed *pk = b->pk;
+    (void)err;
+    (void)err_size;
+    b->nw = nw;
+    b->gword0 = b->L->gword0 + w0;
+    b->lanes = b->L->lanes + w0;
+    b->g = fl_i_graph_view(pk, nw);
+    for (uint32_t v = 0; v < pk->n; v++) {
+        for (uint32_t w = 0; w < nw; w++) {
+            size_t at = (size_t)v * nw + w;
+            b->s.C[at] = pk->init_C[v];
+            b->s.P[at] = pk->init_P[v];
+            b->s.B[at] = 0;
+            b->D0[at] = pk->init_C[v];
+        }
+    }
+    for (uint32_t p = 0; p < pk->nplanes; p++)
+        for (uint32_t w = 0; w < nw; w++)
+            b->s.cnt[(size_t)p * nw + w] = pk->init_cnt[p];
+    return FL_OK;
+}
+
+static fl_rng rng_for(const omp_backend *b, uint32_t t, uint32_t w)
+{
+    fl_rng r = {b->L->key0, b->L->key1, t, b->gword0 + w};
     return r;
 }
 
-static void omp_step(void *self, uint32_t t)
+static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
 {
     omp_backend *b = self;
     const fl_layout *L = b->L;
     const fl_graph *g = &b->g;
-    uint32_t n = b->pk->n, nw = L->nw, npool = b->pk->npool;
+    uint32_t n = b->pk->n, nw = b->nw, npool = b->pk->npool;
+    (void)err;
+    (void)err_size;
     int threads = L->threads;
     b->s.D = b->D0;
     b->s.Dn = b->D1;
@@ -97,18 +122,18 @@ static void omp_step(void *self, uint32_t t)
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++)
             for (uint32_t w = 0; w < nw; w++)
-                fl_step_vertex(g, s, rng_for(L, t, w), v, w);
+                fl_step_vertex(g, s, rng_for(b, t, w), v, w);
     } else {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++)
             for (uint32_t w = 0; w < nw; w++)
-                fl_instant_base(g, s, rng_for(L, t, w), v, w);
+                fl_instant_base(g, s, rng_for(b, t, w), v, w);
         for (;;) {
             int changed = 0;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads) reduction(| : changed)
             for (uint32_t v = 0; v < n; v++)
                 for (uint32_t w = 0; w < nw; w++)
-                    changed |= fl_instant_hit(g, s, rng_for(L, t, w), v, w);
+                    changed |= fl_instant_hit(g, s, rng_for(b, t, w), v, w);
             if (!changed)
                 break;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
@@ -124,23 +149,27 @@ static void omp_step(void *self, uint32_t t)
     fl_word *tmp = b->D0;
     b->D0 = b->D1;
     b->D1 = tmp;
+    return FL_OK;
 }
 
-static void omp_tally(void *self, fl_tally *out)
+static int omp_tally(void *self, fl_tally *out, char *err, size_t err_size)
 {
     omp_backend *b = self;
     const fl_packed *pk = b->pk;
     const fl_layout *L = b->L;
-    uint32_t n = pk->n, nw = L->nw;
+    const fl_word *lanes = b->lanes;
+    uint32_t n = pk->n, nw = b->nw;
     uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
     const fl_word *D = b->D0;
     int threads = L->threads;
+    (void)err;
+    (void)err_size;
 
 #pragma omp parallel num_threads(threads)
     {
 #pragma omp for schedule(static) nowait
         for (uint32_t v = 0; v < n; v++)
-            out->vertex_down[v] = fl_tally_vertex(nw, D, L->lanes, v);
+            out->vertex_down[v] = fl_tally_vertex(nw, D, lanes, v);
 #pragma omp for schedule(dynamic, 1) collapse(2) nowait
         for (uint32_t blk = 0; blk < nblocks; blk++)
             for (uint32_t w = 0; w < nw; w++) {
@@ -152,11 +181,18 @@ static void omp_tally(void *self, fl_tally *out)
         for (uint32_t w = 0; w < nw; w++)
             out->system_down[w] = fl_tally_system(nw, D, pk->target, pk->ntarget, pk->target_k, w);
     }
+    return FL_OK;
 }
 
 static const char *omp_device(void *self)
 {
     return ((omp_backend *)self)->device;
+}
+
+static const char *omp_note(void *self)
+{
+    (void)self;
+    return "";
 }
 
 static void omp_close(void **self)
@@ -177,4 +213,5 @@ static void omp_close(void **self)
     *self = NULL;
 }
 
-const fl_backend_ops fl_i_backend_openmp = {"openmp", omp_open, omp_step, omp_tally, omp_device, omp_close};
+const fl_backend_ops fl_i_backend_openmp = {"openmp",  omp_open,   omp_batch_words, omp_begin, omp_step,
+                                            omp_tally, omp_device, omp_note,        omp_close};

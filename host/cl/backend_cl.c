@@ -1,0 +1,590 @@
+/*
+ * backend_cl.c - the OpenCL backend: builds kernels/step.cl (embedded at
+ * build time, or from FAULTLINE_KERNEL_SOURCE) for the chosen device, keeps
+ * the graph and the whole state of a batch of trial words in device memory,
+ * and runs the kernels of a step; only the per-step aggregates (fl_tally)
+ * and, in instant mode, one flag per fixpoint round come back to the host.
+ *
+ * The kernels call the functions of kernels/step.h, as the OpenMP backend
+ * does, on the same layout ([vertex * nw + w]), so the two backends give
+ * the same results bit for bit.  A 2-D NDRange (word fastest, vertex
+ * second) gives consecutive work-items consecutive words of one vertex;
+ * the work-group size comes from the device (CL_KERNEL_WORK_GROUP_SIZE,
+ * CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE).
+ *
+ * When the state of all trial words does not fit the device
+ * (CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_MAX_MEM_ALLOC_SIZE) the backend
+ * holds fewer words and the engine runs them in batches (backend.h);
+ * FAULTLINE_CL_MAX_WORDS caps the batch to test this on any device.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "cl.h"
+#include "faultline.h"
+
+/* The parameter structs are read by the kernels as they are on the host:
+ * only 32-bit fields, so OpenCL C lays them out alike (no padding). */
+_Static_assert(sizeof(fl_vparam) == 12 * 4, "fl_vparam must be twelve 32-bit fields");
+_Static_assert(sizeof(fl_pparam) == 8 * 4, "fl_pparam must be eight 32-bit fields");
+_Static_assert(sizeof(fl_word) == sizeof(cl_ulong), "fl_word is ulong on the device");
+
+/* The kernels of step.cl. */
+enum {
+    K_POOL,
+    K_STEP,
+    K_BASE,
+    K_HIT,
+    K_DOWN,
+    K_COMMIT,
+    K_INIT_VERTEX,
+    K_INIT_PLANES,
+    K_TALLY_VERTEX,
+    K_TALLY_TRIALS,
+    K_TALLY_SYSTEM,
+    K_COUNT
+};
+static const char *const kernel_names[K_COUNT] = {"fl_k_pool_grant",   "fl_k_step",         "fl_k_instant_base",
+                                                  "fl_k_instant_hit",  "fl_k_instant_down", "fl_k_instant_commit",
+                                                  "fl_k_init_vertex",  "fl_k_init_planes",  "fl_k_tally_vertex",
+                                                  "fl_k_tally_trials", "fl_k_tally_system"};
+
+/* Argument positions of step.cl's FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS. */
+enum {
+    A_N = 0,
+    A_NW = 1,
+    A_GRAPH = 2,
+    A_C = 13,
+    A_P,
+    A_B,
+    A_D,
+    A_DN,
+    A_G,
+    A_CB,
+    A_I,
+    A_CNT,
+    A_KEY0,
+    A_KEY1,
+    A_T,
+    A_GWORD0
+};
+
+/* The graph buffers, in the order of FL_GRAPH_ARGS from in_off. */
+enum { G_IN_OFF, G_IN_SRC, G_IN_EID, G_IN_Q, G_IN_W, G_SUP_OFF, G_SUP_SRC, G_SUP_EID, G_VP, G_PP, G_MEMBERS, G_COUNT };
+
+typedef struct cl_backend {
+    const fl_packed *pk;
+    const fl_layout *L;
+    fl_cl_device dev;
+    cl_context ctx;
+    cl_command_queue queue;
+    cl_program program;
+    cl_kernel k[K_COUNT];
+    size_t wg[K_COUNT]; /* work-group size per kernel */
+    size_t max_item[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
+    cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
+    cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
+    cl_mem out_vertex, out_trials, out_system;
+    uint32_t cap;        /* words the buffers hold */
+    uint32_t nw, gword0; /* the current batch */
+    uint32_t nblocks;    /* tally blocks of FL_TALLY_BLOCK vertices */
+    char device[160];
+    char note[320];
+} cl_backend;
+
+#define CL_OK(call, what)                                                                                              \
+    do {                                                                                                               \
+        cl_int rc_ = (call);                                                                                           \
+        if (rc_ != CL_SUCCESS) {                                                                                       \
+            snprintf(err, err_size, "OpenCL on '%s': %s failed: %s (%d)", b->dev.name, what, fl_i_cl_error_name(rc_),  \
+                     (int)rc_);                                                                                        \
+            return rc_ == CL_OUT_OF_HOST_MEMORY ? FL_E_NOMEM : FL_E_BACKEND;                                           \
+        }                                                                                                              \
+    } while (0)
+
+static void cl_close(void **self);
+
+/* ------------------------------------------------------------- program */
+
+/* The whole text of a file, NUL-terminated; NULL if unreadable. */
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)size + 1)) != NULL) {
+        if (fread(text, 1, (size_t)size, f) != (size_t)size) {
+            free(text);
+            text = NULL;
+        } else {
+            text[size] = '\0';
+        }
+    }
+    fclose(f);
+    return text;
+}
+
+/* Builds the program: the embedded source, or FAULTLINE_KERNEL_SOURCE with
+ * its directory, kernels/ and Random123 on the include path.  Warnings are
+ * errors (STYLE.md); a failure returns the build log. */
+static int build_program(cl_backend *b, char *err, size_t err_size)
+{
+    const char *path = getenv("FAULTLINE_KERNEL_SOURCE");
+    char *from_disk = NULL;
+    const char *source = (const char *)fl_i_kernel_source;
+    char options[3 * 1100] = "-Werror";
+    if (path && *path) {
+        from_disk = read_file(path);
+        if (!from_disk) {
+            snprintf(err, err_size, "FAULTLINE_KERNEL_SOURCE: cannot read '%s'", path);
+            return FL_E_BACKEND;
+        }
+        source = from_disk;
+        const char *slash = strrchr(path, '/');
+        int dir_len = slash ? (int)(slash - path) : 1;
+        snprintf(options, sizeof options, "-Werror -I %.*s -I %.1000s -I %.1000s", dir_len > 1000 ? 1000 : dir_len,
+                 slash ? path : ".", FL_KERNEL_DIR, FL_RANDOM123_DIR);
+    }
+    cl_int rc;
+    b->program = clCreateProgramWithSource(b->ctx, 1, &source, NULL, &rc);
+    free(from_disk);
+    CL_OK(rc, "clCreateProgramWithSource");
+    rc = clBuildProgram(b->program, 1, &b->dev.device, options, NULL, NULL);
+    if (rc != CL_SUCCESS) {
+        size_t len = 0;
+        char *log = NULL;
+        if (clGetProgramBuildInfo(b->program, b->dev.device, CL_PROGRAM_BUILD_LOG, 0, NULL, &len) == CL_SUCCESS &&
+            (log = calloc(len + 1, 1)) != NULL)
+            clGetProgramBuildInfo(b->program, b->dev.device, CL_PROGRAM_BUILD_LOG, len, log, NULL);
+        snprintf(err, err_size, "OpenCL on '%s': building the kernels (%s%s) failed: %s (%d); build log:\n%s",
+                 b->dev.name, path && *path ? path : "embedded step.cl", ", warnings are errors",
+                 fl_i_cl_error_name(rc), (int)rc, log && *log ? log : "(empty)");
+        free(log);
+        return FL_E_BACKEND;
+    }
+    for (int i = 0; i < K_COUNT; i++) {
+        b->k[i] = clCreateKernel(b->program, kernel_names[i], &rc);
+        CL_OK(rc, kernel_names[i]);
+        size_t max = 1, multiple = 1;
+        CL_OK(clGetKernelWorkGroupInfo(b->k[i], b->dev.device, CL_KERNEL_WORK_GROUP_SIZE, sizeof max, &max, NULL),
+              "clGetKernelWorkGroupInfo");
+        CL_OK(clGetKernelWorkGroupInfo(b->k[i], b->dev.device, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE,
+                                       sizeof multiple, &multiple, NULL),
+              "clGetKernelWorkGroupInfo");
+        /* a few warps or wavefronts: enough to hide latency, small enough
+         * to keep the private arrays of step.h in registers */
+        size_t want = multiple ? multiple * 4 : 64;
+        if (want < 64)
+            want = 64;
+        if (want > 256)
+            want = 256;
+        b->wg[i] = want < max ? want : (max ? max : 1);
+    }
+    return FL_OK;
+}
+
+/* --------------------------------------------------------------- buffers */
+
+static cl_ulong device_ulong(cl_device_id d, cl_device_info what)
+{
+    cl_ulong x = 0;
+    clGetDeviceInfo(d, what, sizeof x, &x, NULL);
+    return x;
+}
+
+/* A read-only buffer with a copy of host (bytes may be 0: OpenCL has no
+ * empty buffers, so those get a few unused bytes). */
+static cl_mem upload(cl_backend *b, const void *host, size_t bytes, cl_int *rc)
+{
+    if (bytes == 0)
+        return clCreateBuffer(b->ctx, CL_MEM_READ_ONLY, 64, NULL, rc);
+    return clCreateBuffer(b->ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)host, rc);
+}
+
+static cl_mem scratch(cl_backend *b, size_t bytes, cl_int *rc)
+{
+    return clCreateBuffer(b->ctx, CL_MEM_READ_WRITE, bytes ? bytes : 64, NULL, rc);
+}
+
+/* Bytes of device memory per trial word, and the largest single buffer per
+ * word (against CL_DEVICE_MAX_MEM_ALLOC_SIZE). */
+static void per_word(const cl_backend *b, cl_ulong *total, cl_ulong *largest)
+{
+    const fl_packed *pk = b->pk;
+    cl_ulong plane = (cl_ulong)pk->n * 8u;
+    cl_ulong planes = 5 + (pk->npool ? 1 : 0) + (b->L->propagation == FL_PROP_INSTANT ? 2 : 0);
+    cl_ulong cnt = (cl_ulong)pk->nplanes * 8u, trials = (cl_ulong)b->nblocks * 64u * 4u;
+    *total = planes * plane + cnt + trials + 8u /* lanes */ + 8u /* system */;
+    *largest = plane > cnt ? plane : cnt;
+    if (trials > *largest)
+        *largest = trials;
+}
+
+/* The graph on the device, and how many words of state fit beside it. */
+static int upload_graph(cl_backend *b, char *err, size_t err_size)
+{
+    const fl_packed *pk = b->pk;
+    cl_device_id d = b->dev.device;
+    cl_ulong global = device_ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE);
+    cl_ulong max_alloc = device_ulong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+    size_t n1 = (size_t)pk->n + 1;
+    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,   pk->sup_off,
+                                 pk->sup_src, pk->sup_eid, pk->vp,     pk->pp,   pk->members};
+    size_t bytes[G_COUNT] = {n1 * 8,
+                             pk->m * 4,
+                             pk->m * 4,
+                             pk->m * 4,
+                             pk->m * 4,
+                             n1 * 8,
+                             pk->ns * 4,
+                             pk->ns * 4,
+                             (size_t)pk->n * sizeof(fl_vparam),
+                             (size_t)pk->npool * sizeof(fl_pparam),
+                             (size_t)pk->nmembers * 4};
+    cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
+    cl_int rc;
+    for (int i = 0; i < G_COUNT; i++) {
+        fixed += bytes[i];
+        if (bytes[i] > max_alloc) {
+            snprintf(err, err_size,
+                     "OpenCL device '%s' cannot hold the graph: one array needs %zu bytes, the device allows "
+                     "%llu per buffer",
+                     b->dev.name, bytes[i], (unsigned long long)max_alloc);
+            return FL_E_BACKEND;
+        }
+        b->graph[i] = upload(b, host[i], bytes[i], &rc);
+        CL_OK(rc, "clCreateBuffer (graph)");
+    }
+    b->target = upload(b, pk->target, (size_t)pk->ntarget * 4, &rc);
+    CL_OK(rc, "clCreateBuffer (targets)");
+    b->init_C = upload(b, pk->init_C, (size_t)pk->n * 8, &rc);
+    CL_OK(rc, "clCreateBuffer (initial state)");
+    b->init_P = upload(b, pk->init_P, (size_t)pk->n * 8, &rc);
+    CL_OK(rc, "clCreateBuffer (initial state)");
+    b->init_cnt = upload(b, pk->init_cnt, (size_t)pk->nplanes * 8, &rc);
+    CL_OK(rc, "clCreateBuffer (initial state)");
+
+    /* the state: 7/8 of the memory left, each buffer within max_alloc */
+    cl_ulong total, largest;
+    per_word(b, &total, &largest);
+    cl_ulong room = global > fixed ? (global - fixed) / 8 * 7 : 0;
+    cl_ulong cap = b->L->nw;
+    if (room / total < cap)
+        cap = room / total;
+    if (largest && max_alloc / largest < cap)
+        cap = max_alloc / largest;
+    const char *env = getenv("FAULTLINE_CL_MAX_WORDS");
+    if (env && *env && strtoul(env, NULL, 10) > 0 && strtoul(env, NULL, 10) < cap)
+        cap = strtoul(env, NULL, 10);
+    if (cap == 0) {
+        snprintf(err, err_size,
+                 "OpenCL device '%s' is too small: the graph takes %llu of its %llu bytes, one word of 64 trials "
+                 "needs %llu more",
+                 b->dev.name, (unsigned long long)fixed, (unsigned long long)global, (unsigned long long)total);
+        return FL_E_BACKEND;
+    }
+    b->cap = (uint32_t)cap;
+    return FL_OK;
+}
+
+static int alloc_state(cl_backend *b, char *err, size_t err_size)
+{
+    const fl_packed *pk = b->pk;
+    size_t plane = (size_t)pk->n * b->cap * 8;
+    cl_int rc;
+    cl_mem *planes[] = {&b->C, &b->P, &b->B, &b->D0, &b->D1};
+    for (size_t i = 0; i < sizeof planes / sizeof *planes; i++) {
+        *planes[i] = scratch(b, plane, &rc);
+        CL_OK(rc, "clCreateBuffer (state)");
+    }
+    b->G = scratch(b, pk->npool ? plane : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (grants)");
+    int instant = b->L->propagation == FL_PROP_INSTANT;
+    b->Cb = scratch(b, instant ? plane : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (instant state)");
+    b->I = scratch(b, instant ? plane : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (instant state)");
+    b->cnt = scratch(b, (size_t)pk->nplanes * b->cap * 8, &rc);
+    CL_OK(rc, "clCreateBuffer (counters)");
+    b->lanes = scratch(b, (size_t)b->cap * 8, &rc);
+    CL_OK(rc, "clCreateBuffer (lanes)");
+    b->changed = scratch(b, sizeof(cl_int), &rc);
+    CL_OK(rc, "clCreateBuffer (flag)");
+    b->out_vertex = scratch(b, (size_t)pk->n * 4, &rc);
+    CL_OK(rc, "clCreateBuffer (tallies)");
+    b->out_trials = scratch(b, (size_t)b->nblocks * b->cap * 64 * 4, &rc);
+    CL_OK(rc, "clCreateBuffer (tallies)");
+    b->out_system = scratch(b, (size_t)b->cap * 8, &rc);
+    CL_OK(rc, "clCreateBuffer (tallies)");
+    return FL_OK;
+}
+
+/* ------------------------------------------------------------------ open */
+
+static int cl_open(void **self, const fl_packed *pk, const fl_layout *L, char *err, size_t err_size)
+{
+    *self = NULL;
+    cl_backend *b = calloc(1, sizeof *b);
+    if (!b) {
+        snprintf(err, err_size, "out of memory");
+        return FL_E_NOMEM;
+    }
+    b->pk = pk;
+    b->L = L;
+    b->nblocks = (pk->n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    int status = fl_i_cl_choose(L->platform, L->device, &b->dev, err, err_size);
+    if (status != FL_OK)
+        goto fail;
+    snprintf(b->device, sizeof b->device, "%s", b->dev.name);
+    snprintf(b->note, sizeof b->note, "OpenCL device %d.%d '%s' (%s, platform '%s')", b->dev.platform_index,
+             b->dev.device_index, b->dev.name, fl_i_cl_type_name(b->dev.type), b->dev.platform_name);
+    clGetDeviceInfo(b->dev.device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof b->max_item, b->max_item, NULL);
+    cl_int rc;
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)b->dev.platform, 0};
+    b->ctx = clCreateContext(props, 1, &b->dev.device, NULL, NULL, &rc);
+    if (rc == CL_SUCCESS)
+        b->queue = clCreateCommandQueue(b->ctx, b->dev.device, 0, &rc);
+    if (rc != CL_SUCCESS) {
+        snprintf(err, err_size, "OpenCL on '%s': cannot create a context and queue: %s (%d)", b->dev.name,
+                 fl_i_cl_error_name(rc), (int)rc);
+        status = FL_E_BACKEND;
+        goto fail;
+    }
+    status = build_program(b, err, err_size);
+    if (status == FL_OK)
+        status = upload_graph(b, err, err_size);
+    if (status == FL_OK)
+        status = alloc_state(b, err, err_size);
+    if (status != FL_OK)
+        goto fail;
+    *self = b;
+    return FL_OK;
+fail:
+    *self = b;
+    cl_close(self);
+    return status;
+}
+
+static uint32_t cl_batch_words(void *self)
+{
+    return ((cl_backend *)self)->cap;
+}
+
+/* ------------------------------------------------------------- launching */
+
+#define ARG(kernel, i, value)                                                                                          \
+    CL_OK(clSetKernelArg(b->k[kernel], (cl_uint)(i), sizeof(value), &(value)), kernel_names[kernel])
+
+/* Graph and state arguments of the step kernels, for a batch of nw words. */
+static int set_step_args(cl_backend *b, int k, char *err, size_t err_size)
+{
+    ARG(k, A_N, b->pk->n);
+    ARG(k, A_NW, b->nw);
+    for (int i = 0; i < G_COUNT; i++)
+        ARG(k, A_GRAPH + i, b->graph[i]);
+    ARG(k, A_C, b->C);
+    ARG(k, A_P, b->P);
+    ARG(k, A_B, b->B);
+    ARG(k, A_D, b->D0);
+    ARG(k, A_DN, b->D1);
+    ARG(k, A_G, b->G);
+    ARG(k, A_CB, b->Cb);
+    ARG(k, A_I, b->I);
+    ARG(k, A_CNT, b->cnt);
+    if (k == K_POOL) {
+        ARG(k, A_KEY0, b->pk->npool); /* the pool kernel has npool where the others have the seed */
+    } else if (k == K_STEP || k == K_BASE || k == K_HIT) {
+        ARG(k, A_KEY0, b->L->key0);
+        ARG(k, A_KEY1, b->L->key1);
+        ARG(k, A_GWORD0, b->gword0);
+        if (k == K_HIT)
+            ARG(k, A_GWORD0 + 1, b->changed);
+    }
+    return FL_OK;
+}
+
+/* Runs kernel k over dim0 x dim1 work-items (1-D when dims is 1): dim0 the
+ * words (or the vertices of a 1-D tally), dim1 the vertices, pools or
+ * blocks.  The work-group is wg[k] work-items: as many words of a row as
+ * there are, up to wg[k], and the rest in rows, so that consecutive
+ * work-items read consecutive words.  Global sizes are rounded up to the
+ * work-group (the kernels ignore the work-items outside). */
+static int launch(cl_backend *b, int k, cl_uint dims, size_t dim0, size_t dim1, char *err, size_t err_size)
+{
+    if (dim0 == 0 || (dims == 2 && dim1 == 0))
+        return FL_OK;
+    size_t wg = b->wg[k], local[2], global[2];
+    local[0] = dim0 < wg ? dim0 : wg;
+    if (b->max_item[0] && local[0] > b->max_item[0])
+        local[0] = b->max_item[0];
+    local[1] = dims == 2 ? wg / local[0] : 1;
+    if (dims == 2 && b->max_item[1] && local[1] > b->max_item[1])
+        local[1] = b->max_item[1];
+    if (local[1] == 0)
+        local[1] = 1;
+    global[0] = (dim0 + local[0] - 1) / local[0] * local[0];
+    global[1] = (dim1 + local[1] - 1) / local[1] * local[1];
+    CL_OK(clEnqueueNDRangeKernel(b->queue, b->k[k], dims, NULL, global, local, 0, NULL, NULL), kernel_names[k]);
+    return FL_OK;
+}
+
+#define RUN(k, dims, d0, d1)                                                                                           \
+    do {                                                                                                               \
+        int st_ = launch(b, k, dims, d0, d1, err, err_size);                                                           \
+        if (st_ != FL_OK)                                                                                              \
+            return st_;                                                                                                \
+    } while (0)
+
+static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_size)
+{
+    cl_backend *b = self;
+    const fl_packed *pk = b->pk;
+    b->nw = nw;
+    b->gword0 = b->L->gword0 + w0;
+    CL_OK(clEnqueueWriteBuffer(b->queue, b->lanes, CL_TRUE, 0, (size_t)nw * 8, b->L->lanes + w0, 0, NULL, NULL),
+          "clEnqueueWriteBuffer (lanes)");
+    for (int k = K_POOL; k <= K_COMMIT; k++) {
+        int st = set_step_args(b, k, err, err_size);
+        if (st != FL_OK)
+            return st;
+    }
+    /* the initial state: fl_k_init_vertex(n, nw, init_C, init_P, C, P, B, D0, D1, G, Cb, I) */
+    cl_mem vargs[] = {b->init_C, b->init_P, b->C, b->P, b->B, b->D0, b->D1, b->G, b->Cb, b->I};
+    ARG(K_INIT_VERTEX, 0, pk->n);
+    ARG(K_INIT_VERTEX, 1, b->nw);
+    for (int i = 0; i < 10; i++)
+        ARG(K_INIT_VERTEX, 2 + i, vargs[i]);
+    cl_uint pooled = pk->npool ? 1 : 0, instant = b->L->propagation == FL_PROP_INSTANT;
+    ARG(K_INIT_VERTEX, 12, pooled);
+    ARG(K_INIT_VERTEX, 13, instant);
+    RUN(K_INIT_VERTEX, 2, nw, pk->n);
+    /* fl_k_init_planes(nplanes, nw, init_cnt, cnt) */
+    ARG(K_INIT_PLANES, 0, pk->nplanes);
+    ARG(K_INIT_PLANES, 1, b->nw);
+    ARG(K_INIT_PLANES, 2, b->init_cnt);
+    ARG(K_INIT_PLANES, 3, b->cnt);
+    RUN(K_INIT_PLANES, 2, nw, pk->nplanes);
+    /* the tallies' constant arguments */
+    uint32_t block = FL_TALLY_BLOCK;
+    ARG(K_TALLY_VERTEX, 0, pk->n);
+    ARG(K_TALLY_VERTEX, 1, b->nw);
+    ARG(K_TALLY_VERTEX, 3, b->lanes);
+    ARG(K_TALLY_VERTEX, 4, b->out_vertex);
+    ARG(K_TALLY_TRIALS, 0, pk->n);
+    ARG(K_TALLY_TRIALS, 1, b->nw);
+    ARG(K_TALLY_TRIALS, 3, block);
+    ARG(K_TALLY_TRIALS, 4, b->nblocks);
+    ARG(K_TALLY_TRIALS, 5, b->out_trials);
+    ARG(K_TALLY_SYSTEM, 0, b->nw);
+    ARG(K_TALLY_SYSTEM, 2, b->target);
+    ARG(K_TALLY_SYSTEM, 3, pk->ntarget);
+    ARG(K_TALLY_SYSTEM, 4, pk->target_k);
+    ARG(K_TALLY_SYSTEM, 5, b->out_system);
+    CL_OK(clFinish(b->queue), "clFinish (initial state)");
+    return FL_OK;
+}
+
+static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
+{
+    cl_backend *b = self;
+    uint32_t n = b->pk->n, nw = b->nw;
+    for (int k = K_POOL; k <= K_COMMIT; k++) {
+        ARG(k, A_D, b->D0);
+        ARG(k, A_DN, b->D1);
+        if (k == K_STEP || k == K_BASE || k == K_HIT)
+            ARG(k, A_T, t);
+    }
+    RUN(K_POOL, 2, nw, b->pk->npool);
+    if (b->L->propagation == FL_PROP_SYNCHRONOUS) {
+        RUN(K_STEP, 2, nw, n);
+    } else {
+        RUN(K_BASE, 2, nw, n);
+        for (;;) {
+            static const cl_int zero = 0;
+            cl_int changed = 0;
+            CL_OK(clEnqueueWriteBuffer(b->queue, b->changed, CL_FALSE, 0, sizeof zero, &zero, 0, NULL, NULL),
+                  "clEnqueueWriteBuffer (flag)");
+            RUN(K_HIT, 2, nw, n);
+            CL_OK(clEnqueueReadBuffer(b->queue, b->changed, CL_TRUE, 0, sizeof changed, &changed, 0, NULL, NULL),
+                  "clEnqueueReadBuffer (flag)");
+            if (!changed)
+                break;
+            RUN(K_DOWN, 2, nw, n);
+        }
+        RUN(K_COMMIT, 2, nw, n);
+    }
+    cl_mem tmp = b->D0;
+    b->D0 = b->D1;
+    b->D1 = tmp;
+    return FL_OK;
+}
+
+static int cl_tally(void *self, fl_tally *out, char *err, size_t err_size)
+{
+    cl_backend *b = self;
+    uint32_t n = b->pk->n, nw = b->nw;
+    ARG(K_TALLY_VERTEX, 2, b->D0);
+    ARG(K_TALLY_TRIALS, 2, b->D0);
+    ARG(K_TALLY_SYSTEM, 1, b->D0);
+    RUN(K_TALLY_VERTEX, 1, n, 1);
+    RUN(K_TALLY_TRIALS, 2, nw, b->nblocks);
+    RUN(K_TALLY_SYSTEM, 1, nw, 1);
+    if (n)
+        CL_OK(clEnqueueReadBuffer(b->queue, b->out_vertex, CL_FALSE, 0, (size_t)n * 4, out->vertex_down, 0, NULL, NULL),
+              "clEnqueueReadBuffer (tallies)");
+    if (b->nblocks)
+        CL_OK(clEnqueueReadBuffer(b->queue, b->out_trials, CL_FALSE, 0, (size_t)b->nblocks * nw * 64 * 4,
+                                  out->trial_parts, 0, NULL, NULL),
+              "clEnqueueReadBuffer (tallies)");
+    CL_OK(clEnqueueReadBuffer(b->queue, b->out_system, CL_TRUE, 0, (size_t)nw * 8, out->system_down, 0, NULL, NULL),
+          "clEnqueueReadBuffer (tallies)");
+    return FL_OK;
+}
+
+static const char *cl_device(void *self)
+{
+    return ((cl_backend *)self)->device;
+}
+
+static const char *cl_note(void *self)
+{
+    return ((cl_backend *)self)->note;
+}
+
+static void cl_close(void **self)
+{
+    cl_backend *b = self ? *self : NULL;
+    if (!b)
+        return;
+    if (b->queue)
+        clFinish(b->queue);
+    cl_mem mems[] = {b->target, b->init_C, b->init_P,  b->init_cnt,   b->C,          b->P,
+                     b->B,      b->D0,     b->D1,      b->G,          b->Cb,         b->I,
+                     b->cnt,    b->lanes,  b->changed, b->out_vertex, b->out_trials, b->out_system};
+    for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
+        if (mems[i])
+            clReleaseMemObject(mems[i]);
+    for (int i = 0; i < G_COUNT; i++)
+        if (b->graph[i])
+            clReleaseMemObject(b->graph[i]);
+    for (int i = 0; i < K_COUNT; i++)
+        if (b->k[i])
+            clReleaseKernel(b->k[i]);
+    if (b->program)
+        clReleaseProgram(b->program);
+    if (b->queue)
+        clReleaseCommandQueue(b->queue);
+    if (b->ctx)
+        clReleaseContext(b->ctx);
+    free(b);
+    *self = NULL;
+}
+
+const fl_backend_ops fl_i_backend_opencl = {"opencl", cl_open,   cl_batch_words, cl_begin, cl_step,
+                                            cl_tally, cl_device, cl_note,        cl_close};

@@ -1,0 +1,174 @@
+/*
+ * step.cl - the OpenCL kernels: thin __kernel wrappers around the step
+ * functions of step.h, the same functions the OpenMP backend calls
+ * (host/omp/backend_omp.c), so both backends compute bit for bit the same
+ * trajectories.
+ *
+ * Each wrapper rebuilds the fl_graph / fl_state structs (private structs of
+ * __global pointers) from its arguments and calls one function of step.h for
+ * one (vertex or pool, trial word).  The NDRange is 2-D with the word in
+ * dimension 0 and the vertex (or pool) in dimension 1, so that consecutive
+ * work-items take consecutive words of one vertex and read consecutive words
+ * of its in-neighbours (coalesced on a GPU).  Global sizes are rounded up to
+ * the work-group size: work-items outside (nw, n) return at once.
+ *
+ * The host (host/cl/backend_cl.c) sets the arguments in the order of the
+ * FL_GRAPH_ARGS, FL_STATE_ARGS and FL_RNG_ARGS lists below; the build embeds
+ * this file preprocessed (cmake/embed_kernel.cmake), or loads it from disk
+ * with FAULTLINE_KERNEL_SOURCE.
+ */
+#include "step.h"
+
+/* Arguments 0..12: the packed graph (fl_graph, host/graph.h). */
+#define FL_GRAPH_ARGS                                                                                                  \
+    fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_u64 *in_off, FL_GLOBAL const fl_u32 *in_src,                               \
+        FL_GLOBAL const fl_u32 *in_eid, FL_GLOBAL const fl_u32 *in_q, FL_GLOBAL const fl_u32 *in_w,                    \
+        FL_GLOBAL const fl_u64 *sup_off, FL_GLOBAL const fl_u32 *sup_src, FL_GLOBAL const fl_u32 *sup_eid,             \
+        FL_GLOBAL const fl_vparam *vp, FL_GLOBAL const fl_pparam *pp, FL_GLOBAL const fl_u32 *members
+
+/* Arguments 13..21: the state (fl_state). */
+#define FL_STATE_ARGS                                                                                                  \
+    FL_GLOBAL fl_word *C, FL_GLOBAL fl_word *P, FL_GLOBAL fl_word *B, FL_GLOBAL const fl_word *D,                      \
+        FL_GLOBAL fl_word *Dn, FL_GLOBAL fl_word *G, FL_GLOBAL fl_word *Cb, FL_GLOBAL fl_word *I,                      \
+        FL_GLOBAL fl_word *cnt
+
+/* Arguments 22..25: the random stream of this step (fl_rng without the word). */
+#define FL_RNG_ARGS fl_u32 key0, fl_u32 key1, fl_u32 t, fl_u32 gword0
+
+#define FL_MAKE_GRAPH                                                                                                  \
+    fl_graph g = {n, nw, in_off, in_src, in_eid, in_q, in_w, sup_off, sup_src, sup_eid, vp, pp, members}
+#define FL_MAKE_STATE fl_state s = {C, P, B, D, Dn, G, Cb, I, cnt}
+#define FL_MAKE_RNG fl_rng r = {key0, key1, t, gword0 + w}
+
+/* The (word, vertex) of this work-item; returns when outside the range. */
+#define FL_ITEM(count)                                                                                                 \
+    fl_u32 w = (fl_u32)get_global_id(0), v = (fl_u32)get_global_id(1);                                                 \
+    if (w >= nw || v >= (count))                                                                                       \
+    return
+
+/* Step 2, permanent case: dimension 1 runs over the pools. */
+FL_KERNEL void fl_k_pool_grant(FL_GRAPH_ARGS, FL_STATE_ARGS, fl_u32 npool)
+{
+    FL_ITEM(npool);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    fl_pool_grant(&g, s, v, w);
+}
+
+/* The synchronous step of one vertex. */
+FL_KERNEL void fl_k_step(FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS)
+{
+    FL_ITEM(n);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    FL_MAKE_RNG;
+    fl_step_vertex(&g, s, r, v, w);
+}
+
+/* Instant mode, phase 1. */
+FL_KERNEL void fl_k_instant_base(FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS)
+{
+    FL_ITEM(n);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    FL_MAKE_RNG;
+    fl_instant_base(&g, s, r, v, w);
+}
+
+/* Instant mode, phase 2a: *changed is set to 1 by every work-item whose hit
+ * changed (all write the same value, so no atomics are needed); the host
+ * clears it before and reads it after. */
+FL_KERNEL void fl_k_instant_hit(FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS, FL_GLOBAL int *changed)
+{
+    FL_ITEM(n);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    FL_MAKE_RNG;
+    if (fl_instant_hit(&g, s, r, v, w))
+        *changed = 1;
+}
+
+/* Instant mode, phase 2b. */
+FL_KERNEL void fl_k_instant_down(FL_GRAPH_ARGS, FL_STATE_ARGS)
+{
+    FL_ITEM(n);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    fl_instant_down(&g, s, v, w);
+}
+
+/* Instant mode, last phase. */
+FL_KERNEL void fl_k_instant_commit(FL_GRAPH_ARGS, FL_STATE_ARGS)
+{
+    FL_ITEM(n);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    fl_instant_commit(&g, s, v, w);
+}
+
+/* ------------------------------------------------------- initial state */
+
+/* Every trial word starts from the same state (host/graph.c): C, P and D
+ * from one word per vertex, the rest 0.  G, Cb and I exist only with pools
+ * and in instant mode (else they are placeholders too small to write). */
+FL_KERNEL void fl_k_init_vertex(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *init_C, FL_GLOBAL const fl_word *init_P,
+                                FL_GLOBAL fl_word *C, FL_GLOBAL fl_word *P, FL_GLOBAL fl_word *B, FL_GLOBAL fl_word *D,
+                                FL_GLOBAL fl_word *Dn, FL_GLOBAL fl_word *G, FL_GLOBAL fl_word *Cb,
+                                FL_GLOBAL fl_word *I, fl_u32 pooled, fl_u32 instant)
+{
+    FL_ITEM(n);
+    fl_u64 at = (fl_u64)v * nw + w;
+    C[at] = init_C[v];
+    P[at] = init_P[v];
+    B[at] = 0;
+    D[at] = init_C[v];
+    Dn[at] = 0;
+    if (pooled)
+        G[at] = 0;
+    if (instant) {
+        Cb[at] = 0;
+        I[at] = 0;
+    }
+}
+
+/* The counter planes: dimension 1 runs over the planes. */
+FL_KERNEL void fl_k_init_planes(fl_u32 nplanes, fl_u32 nw, FL_GLOBAL const fl_word *init_cnt, FL_GLOBAL fl_word *cnt)
+{
+    FL_ITEM(nplanes);
+    cnt[(fl_u64)v * nw + w] = init_cnt[v];
+}
+
+/* ------------------------------------------------------------- tallies */
+
+/* Down trials of each vertex (1-D over vertices). */
+FL_KERNEL void fl_k_tally_vertex(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_word *lanes,
+                                 FL_GLOBAL fl_u32 *out)
+{
+    fl_u32 v = (fl_u32)get_global_id(0);
+    if (v >= n)
+        return;
+    out[v] = fl_tally_vertex(nw, D, lanes, v);
+}
+
+/* Down vertices per lane and block of `block` vertices: dimension 0 the
+ * word, dimension 1 the block; out is [nblocks][nw][64]. */
+FL_KERNEL void fl_k_tally_trials(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *D, fl_u32 block, fl_u32 nblocks,
+                                 FL_GLOBAL fl_u32 *out)
+{
+    fl_u32 w = (fl_u32)get_global_id(0), blk = (fl_u32)get_global_id(1);
+    if (w >= nw || blk >= nblocks)
+        return;
+    fl_u32 v0 = blk * block;
+    fl_u32 v1 = n - v0 > block ? v0 + block : n;
+    fl_tally_trials(nw, D, v0, v1, w, out + ((fl_u64)blk * nw + w) * 64u);
+}
+
+/* Lanes with the system down, per word (1-D over words). */
+FL_KERNEL void fl_k_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *target, fl_u32 ntarget,
+                                 fl_u32 k, FL_GLOBAL fl_word *out)
+{
+    fl_u32 w = (fl_u32)get_global_id(0);
+    if (w >= nw)
+        return;
+    out[w] = fl_tally_system(nw, D, target, ntarget, k, w);
+}
