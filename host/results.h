@@ -42,7 +42,9 @@ typedef struct fl_results {
  * Writes r to path through a temporary file beside it ("path.tmp.PID"),
  * renamed over path at the end; on failure nothing is left at path and the
  * temporary is removed.  command (may be NULL) becomes the `command`
- * attribute.  Returns FL_OK or FL_E_OUTPUT with a message in err.
+ * attribute.  Returns FL_OK, FL_E_OUTPUT (the file cannot be created or
+ * written), FL_E_NOMEM, or FL_E_INTERNAL (inconsistent results: a bug), with
+ * a message in err.
  */
 int fl_i_results_write(const fl_results *r, const char *path, const char *command, char *err, size_t err_size);
 
