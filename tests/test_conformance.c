@@ -47,8 +47,7 @@ static int within(double got, double p, const char *what, const char *model, int
 static void check_model(const char *name)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/conformance/%s.yaml", FL_TEST_DATA, name);
-    fl_model *md = tu_load(path);
+    fl_model *md = tu_load_conformance(name);
     snprintf(path, sizeof path, "%s/conformance/%s.expected.json", FL_TEST_DATA, name);
     struct fy_document *doc = fy_document_build_from_file(NULL, path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);

@@ -189,9 +189,7 @@ static void test_batches(void)
 {
     NEEDS_OPENCL;
     CU_ASSERT_FATAL(setenv("FAULTLINE_CL_MAX_WORDS", "1", 1) == 0);
-    char path[600];
-    snprintf(path, sizeof path, "%s/conformance/03_pool_replacement.yaml", FL_TEST_DATA);
-    fl_model *md = tu_load(path);
+    fl_model *md = tu_load_conformance("03_pool_replacement");
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++) {
         CU_ASSERT(same_on_both(md, "03 in batches", 200, 25, 37, prop, 3));
@@ -225,9 +223,7 @@ static void test_batch_progress(void)
 {
     NEEDS_OPENCL;
     CU_ASSERT_FATAL(setenv("FAULTLINE_CL_MAX_WORDS", "1", 1) == 0);
-    char path[600];
-    snprintf(path, sizeof path, "%s/conformance/01_sis_triangle.yaml", FL_TEST_DATA);
-    fl_model *md = tu_load(path);
+    fl_model *md = tu_load_conformance("01_sis_triangle");
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_run_options o;
     fl_run_options_init(&o);
@@ -265,9 +261,7 @@ static void test_devices_and_choice(void)
     CU_ASSERT_FATAL(use != NULL);
     CU_ASSERT(use->name[0] && use->platform_name[0] && use->compute_units > 0 && use->global_memory > 0);
 
-    char path[600];
-    snprintf(path, sizeof path, "%s/conformance/01_sis_triangle.yaml", FL_TEST_DATA);
-    fl_model *md = tu_load(path);
+    fl_model *md = tu_load_conformance("01_sis_triangle");
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_run_options o;
     fl_run_options_init(&o);
@@ -350,8 +344,7 @@ static void test_kernel_source(void)
 {
     NEEDS_OPENCL;
     char path[600], msg[8192];
-    snprintf(path, sizeof path, "%s/conformance/02_supervised_pair.yaml", FL_TEST_DATA);
-    fl_model *md = tu_load(path);
+    fl_model *md = tu_load_conformance("02_supervised_pair");
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
 
     /* the source tree's step.cl, with its headers found on the include path */

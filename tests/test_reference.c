@@ -53,9 +53,7 @@ static void test_conformance_models(void)
 {
     const char *names[] = {"01_sis_triangle", "02_supervised_pair", "03_pool_replacement", "04_quorum_instant"};
     for (int i = 0; i < 4; i++) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/conformance/%s.yaml", FL_TEST_DATA, names[i]);
-        fl_model *md = tu_load(path);
+        fl_model *md = tu_load_conformance(names[i]);
         if (!md)
             continue;
         compare(names[i], md, 5 + (uint64_t)i, 37, 300, 30, md->propagation);

@@ -1141,6 +1141,26 @@ static void test_instant_crash_repair(void)
     finish(&r);
 }
 
+/* The model of the two cycle tests below: src, down at steps 0 and 1,
+ * feeds a degrade cycle a <-> b; p <-> q is a cycle with no cause. */
+static const char *cycle_model = "faultline: 1\nname: cycle\n"
+                                 "vertices:\n"
+                                 "  - { name: sup }\n"
+                                 "  - { name: src, initial: down, detect_delay: 1 }\n"
+                                 "  - { name: a }\n"
+                                 "  - { name: b }\n"
+                                 "  - { name: p }\n"
+                                 "  - { name: q }\n"
+                                 "edges:\n"
+                                 "  - { from: src, to: a }\n"
+                                 "  - { from: b, to: a }\n"
+                                 "  - { from: a, to: b }\n"
+                                 "  - { from: p, to: q }\n"
+                                 "  - { from: q, to: p }\n"
+                                 "supervision:\n"
+                                 "  - { supervisor: sup, targets: [src] }\n"
+                                 "targets: { vertices: [a] }\n";
+
 /* Section 3: "A cycle of degrade dependencies can keep itself down after
  * its cause is repaired" (synchronous).  src is down at steps 0 and 1
  * (initial down, restarted with detect_delay 1), a depends on src and b, b
@@ -1148,25 +1168,8 @@ static void test_instant_crash_repair(void)
  * is up at 2.  The cycle p <-> q with no cause stays up. */
 static void test_degrade_cycle_synchronous(void)
 {
-    static const char *y = "faultline: 1\nname: cycle\n"
-                           "vertices:\n"
-                           "  - { name: sup }\n"
-                           "  - { name: src, initial: down, detect_delay: 1 }\n"
-                           "  - { name: a }\n"
-                           "  - { name: b }\n"
-                           "  - { name: p }\n"
-                           "  - { name: q }\n"
-                           "edges:\n"
-                           "  - { from: src, to: a }\n"
-                           "  - { from: b, to: a }\n"
-                           "  - { from: a, to: b }\n"
-                           "  - { from: p, to: q }\n"
-                           "  - { from: q, to: p }\n"
-                           "supervision:\n"
-                           "  - { supervisor: sup, targets: [src] }\n"
-                           "targets: { vertices: [a] }\n";
     run r;
-    if (start(&r, y, DET_TRIALS, 6, FL_PROP_SYNCHRONOUS, "degrade cycle, synchronous")) {
+    if (start(&r, cycle_model, DET_TRIALS, 6, FL_PROP_SYNCHRONOUS, "degrade cycle, synchronous")) {
         EXPECT_DOWN(&r, "src", "1100000");
         EXPECT_DOWN(&r, "a", "0111111");
         EXPECT_DOWN(&r, "b", "0011111");
@@ -1183,25 +1186,8 @@ static void test_degrade_cycle_synchronous(void)
  * keep the cycle down).  The cycle p <-> q with no cause stays up. */
 static void test_instant_least_fixpoint(void)
 {
-    static const char *y = "faultline: 1\nname: cycle-instant\n"
-                           "vertices:\n"
-                           "  - { name: sup }\n"
-                           "  - { name: src, initial: down, detect_delay: 1 }\n"
-                           "  - { name: a }\n"
-                           "  - { name: b }\n"
-                           "  - { name: p }\n"
-                           "  - { name: q }\n"
-                           "edges:\n"
-                           "  - { from: src, to: a }\n"
-                           "  - { from: b, to: a }\n"
-                           "  - { from: a, to: b }\n"
-                           "  - { from: p, to: q }\n"
-                           "  - { from: q, to: p }\n"
-                           "supervision:\n"
-                           "  - { supervisor: sup, targets: [src] }\n"
-                           "targets: { vertices: [a] }\n";
     run r;
-    if (start(&r, y, DET_TRIALS, 6, FL_PROP_INSTANT, "degrade cycle, instant")) {
+    if (start(&r, cycle_model, DET_TRIALS, 6, FL_PROP_INSTANT, "degrade cycle, instant")) {
         EXPECT_DOWN(&r, "src", "1100000");
         EXPECT_DOWN(&r, "a", "0100000");
         EXPECT_DOWN(&r, "b", "0100000");

@@ -48,6 +48,13 @@ fl_model *tu_load(const char *path)
     return md;
 }
 
+fl_model *tu_load_conformance(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/conformance/%s.yaml", FL_TEST_DATA, name);
+    return tu_load(path);
+}
+
 fl_model *tu_load_text(const char *text)
 {
     return tu_load(tu_write("model.yaml", text));

@@ -22,6 +22,9 @@ const char *tu_write(const char *name, const char *text);
  * printing the message); NULL on failure. */
 fl_model *tu_load(const char *path);
 
+/* Loads tests/conformance/NAME.yaml (NAME without the extension). */
+fl_model *tu_load_conformance(const char *name);
+
 /* Loads the YAML text as a model. */
 fl_model *tu_load_text(const char *text);
 
