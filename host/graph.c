@@ -27,6 +27,75 @@ uint32_t fl_i_prob_fixed(double p)
     return (uint32_t)x;
 }
 
+uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m)
+{
+    if (m < k)
+        return 0;
+    if (k == 0 || q == FL_P_ONE)
+        return FL_P_ONE;
+    /* the upper tail summed directly, accurate when it is small */
+    double x = (double)q / 4294967296.0, tail = 0.0, choose = 1.0;
+    for (uint32_t j = 0; j <= m; j++) {
+        if (j > 0)
+            choose = choose * (double)(m - j + 1) / (double)j;
+        if (j >= k)
+            tail += choose * pow(x, (double)j) * pow(1.0 - x, (double)(m - j));
+    }
+    uint32_t fixed = fl_i_prob_fixed(tail);
+    return fixed == FL_P_ONE ? FL_P_ONE - 1u : fixed; /* q < 1: never certain */
+}
+
+/*
+ * The tables of fl_hit_count (kernels/step.h): a vertex with 1 to
+ * FL_COUNT_MAX_DEG in-edges, all of the same q and weight w > 0, is hit with
+ * probability P(Binomial(m, q) >= ceil(theta / w)) when m in-neighbours are
+ * down.  One table per distinct (q, ceil(theta / w)); at most MAX_TABLES of
+ * them, later vertices draw per edge (the choice depends on the model only).
+ */
+#define MAX_TABLES 1024u
+#define TAB_LEN (FL_COUNT_MAX_DEG + 1u)
+
+static int pack_hit_tables(fl_packed *pk)
+{
+    uint32_t keys[MAX_TABLES][2], nkeys = 0, last = FL_NO_INDEX;
+    pk->hit_tab = malloc((size_t)MAX_TABLES * TAB_LEN * sizeof *pk->hit_tab);
+    if (!pk->hit_tab)
+        return FL_E_NOMEM;
+    for (uint32_t v = 0; v < pk->n; v++) {
+        fl_vparam *vp = &pk->vp[v];
+        uint64_t e0 = pk->in_off[v], e1 = pk->in_off[v + 1], e;
+        vp->hit_tab = FL_NO_INDEX;
+        if (vp->theta == 0 || e1 == e0 || e1 - e0 > FL_COUNT_MAX_DEG || pk->in_w[e0] == 0)
+            continue;
+        for (e = e0 + 1; e < e1; e++)
+            if (pk->in_q[e] != pk->in_q[e0] || pk->in_w[e] != pk->in_w[e0])
+                break;
+        if (e < e1)
+            continue;
+        uint32_t q = pk->in_q[e0], w = pk->in_w[e0], i;
+        uint32_t k = (uint32_t)(((uint64_t)vp->theta + w - 1u) / w);
+        if (last != FL_NO_INDEX && keys[last][0] == q && keys[last][1] == k) {
+            i = last;
+        } else {
+            for (i = 0; i < nkeys && !(keys[i][0] == q && keys[i][1] == k); i++)
+                ;
+            if (i == nkeys) {
+                if (nkeys == MAX_TABLES)
+                    continue;
+                keys[i][0] = q;
+                keys[i][1] = k;
+                for (uint32_t m = 0; m < TAB_LEN; m++)
+                    pk->hit_tab[i * TAB_LEN + m] = fl_i_binomial_tail(q, k, m);
+                nkeys++;
+            }
+        }
+        last = i;
+        vp->hit_tab = i * TAB_LEN;
+    }
+    pk->nhit_tab = nkeys * TAB_LEN;
+    return FL_OK;
+}
+
 static void *xcalloc(size_t count, size_t size)
 {
     return calloc(count ? count : 1, size);
@@ -182,7 +251,7 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, char *err, size_t err_siz
     }
     for (uint32_t i = 0; i < md->ntarget; i++)
         pk->target[i] = md->target[i];
-    status = FL_OK;
+    status = pack_hit_tables(pk);
 
 cleanup:
     free(fill);
@@ -211,6 +280,7 @@ void fl_i_graph_free(fl_packed *pk)
     free(pk->init_C);
     free(pk->init_P);
     free(pk->init_cnt);
+    free(pk->hit_tab);
     memset(pk, 0, sizeof *pk);
 }
 
@@ -230,5 +300,6 @@ fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw)
     g.vp = pk->vp;
     g.pp = pk->pp;
     g.members = pk->members;
+    g.hit_tab = pk->hit_tab;
     return g;
 }

@@ -24,6 +24,8 @@ typedef struct fl_packed {
     uint32_t *members;                       /* [pool members] */
     uint32_t nmembers;
     uint32_t *target; /* [ntarget] */
+    uint32_t *hit_tab; /* fl_hit_count's tables, FL_COUNT_MAX_DEG + 1 entries each */
+    uint32_t nhit_tab; /* entries */
     uint32_t nplanes; /* counter planes per trial word */
     /* initial state of every trial word (the same for all trials) */
     fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
@@ -32,6 +34,9 @@ typedef struct fl_packed {
 
 /* Probability -> 32-bit fixed point (rng.h). */
 uint32_t fl_i_prob_fixed(double p);
+
+/* P(Binomial(m, q) >= k) in fixed point, q itself fixed point (host/graph.c). */
+uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m);
 
 int fl_i_graph_pack(fl_packed *pk, const fl_model *model, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);

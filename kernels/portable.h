@@ -17,6 +17,7 @@ typedef ulong fl_u64;
 #define FL_GLOBAL __global
 #define FL_INLINE static inline
 #define FL_POPCOUNT(x) ((fl_u32)popcount(x))
+#define FL_MULHI64(a, b) mul_hi((ulong)(a), (ulong)(b))
 #else
 #define FL_IS_OPENCL 0
 #include <stdint.h>
@@ -27,6 +28,9 @@ typedef uint64_t fl_u64;
 #define FL_GLOBAL
 #define FL_INLINE static inline
 #define FL_POPCOUNT(x) ((fl_u32)__builtin_popcountll(x))
+__extension__ typedef unsigned __int128 fl_u128;
+/* High 64 bits of the 128-bit product, as OpenCL's mul_hi(ulong, ulong). */
+#define FL_MULHI64(a, b) ((fl_u64)(((fl_u128)(fl_u64)(a) * (fl_u64)(b)) >> 64))
 #endif
 
 #define FL_ALL ((fl_word) ~(fl_word)0)

@@ -25,6 +25,7 @@
 #define FL_RNG_PERMANENT 3u /* Y_v, entity = vertex index */
 #define FL_RNG_REPAIR 4u    /* R_v self-repair, entity = vertex index */
 #define FL_RNG_RESTART 5u   /* restart by a supervisor, entity = supervision edge index */
+#define FL_RNG_HITV 6u      /* I_v drawn directly (fl_hit_count), entity = vertex index */
 
 /* Fixed-point probabilities: p is stored as round(p * 2^32), except that
  * p = 1 is the value FL_P_ONE (and p < 1 is capped at FL_P_ONE - 1). */
@@ -44,14 +45,69 @@ FL_INLINE philox4x32_ctr_t fl_rng_block(fl_rng r, fl_u32 entity, fl_u32 purpose,
     return philox4x32(c, k);
 }
 
+/* Below this p (1/32) a word's draw is sparse: see fl_bernoulli_sparse. */
+#define FL_SPARSE_P 0x08000000u
+
+/*
+ * Bernoulli(p) for all 64 lanes at once when p < FL_SPARSE_P, by geometric
+ * skipping: the gap K before the next lane that fires has P(K >= k) =
+ * (1 - p)^k, so with a 64-bit uniform V, K is the largest k with
+ * V < (1 - p)^k.  Powers of s = 1 - p are 0.64 fixed point; K is found by
+ * binary lifting over s^64, s^32, ..., s (seven 64-bit products).  Block b
+ * of the counter gives the uniforms 2b (v[0] | v[1] << 32) and 2b + 1
+ * (v[2] | v[3] << 32).  The first uniform alone decides "no lane fires"
+ * (V < s^64), which is the usual case for small p: one block per word
+ * instead of about four for the bit-sliced comparison.  The pattern of all
+ * 64 lanes is drawn whatever the caller asks for, so a lane's value never
+ * depends on which lanes are asked for (nor on the other lanes' states).
+ * The powers are truncated, so each lane fires with probability p to within
+ * about 2^-58, finer than the 2^-32 resolution of p itself.
+ */
+FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p)
+{
+    fl_u64 pw[7]; /* pw[b] = s^(2^b) */
+    pw[0] = (fl_u64)(0u - p) << 32;
+    for (fl_u32 b = 1; b < 7u; b++)
+        pw[b] = FL_MULHI64(pw[b - 1], pw[b - 1]);
+    fl_word fire = 0;
+    fl_u32 pos = 0;
+    philox4x32_ctr_t x = {{0u, 0u, 0u, 0u}};
+    for (fl_u32 i = 0; pos < 64u; i++) {
+        if ((i & 1u) == 0)
+            x = fl_rng_block(r, entity, purpose, i >> 1);
+        fl_u32 hl = i & 1u;
+        fl_u64 V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
+        if (V < pw[6])
+            break; /* K >= 64: no lane left fires */
+        /* K = the largest k < 128 with V < s^k (s^0 = 1 always holds) */
+        fl_u32 K = 0;
+        fl_u64 acc = 0; /* s^K, meaningful once K > 0 */
+        for (fl_u32 b = 7u; b-- > 0;) {
+            fl_u64 cand = K ? FL_MULHI64(acc, pw[b]) : pw[b];
+            if (V < cand) {
+                K += 1u << b;
+                acc = cand;
+            }
+        }
+        if (K >= 64u - pos)
+            break;
+        pos += K;
+        fire |= (fl_word)1 << pos;
+        pos++;
+    }
+    return fire;
+}
+
 /* Bernoulli(p) in the lanes of mask (other lanes 0): lane L is 1 iff its
- * uniform U_L < p. */
+ * uniform U_L < p, or for p < FL_SPARSE_P its bit of fl_bernoulli_sparse. */
 FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p, fl_word mask)
 {
     if (mask == 0 || p == 0)
         return 0;
     if (p == FL_P_ONE)
         return mask;
+    if (p < FL_SPARSE_P)
+        return mask & fl_bernoulli_sparse(r, entity, purpose, p);
     fl_word yes = 0, open = mask;
     for (fl_u32 block = 0; block < 16u; block++) {
         philox4x32_ctr_t x = fl_rng_block(r, entity, purpose, block);

@@ -36,7 +36,11 @@
 #define FL_F_SUPERVISED 4u /* has at least one supervisor */
 #define FL_F_POOLED 8u     /* has a pool */
 
-/* Per-vertex parameters, fixed point (12 x 32 bits, same layout in C and
+/* In-degree up to which a vertex whose in-edges share q and weight draws
+ * its hit directly from the count of down in-neighbours (fl_hit_count). */
+#define FL_COUNT_MAX_DEG 31u
+
+/* Per-vertex parameters, fixed point (16 x 32 bits, same layout in C and
  * OpenCL C). */
 typedef struct fl_vparam {
     fl_u32 p_fail, p_permanent, p_repair, p_restart;
@@ -48,6 +52,8 @@ typedef struct fl_vparam {
     fl_u32 boot_off; /* first plane of the boot countdown */
     fl_u32 boot_nb;  /* its planes; 0 when boot_delay <= 1 */
     fl_u32 pool;     /* pool slot, FL_NO_INDEX if none */
+    fl_u32 hit_tab;  /* fl_hit_count's table in hit_tab[], FL_NO_INDEX: per-edge draws */
+    fl_u32 unused[3];
 } fl_vparam;
 
 /* Per-pool parameters (8 x 32 bits). */
@@ -75,6 +81,7 @@ typedef struct fl_graph {
     FL_GLOBAL const fl_vparam *vp;   /* [n] */
     FL_GLOBAL const fl_pparam *pp;   /* [pools] */
     FL_GLOBAL const fl_u32 *members; /* pool members, grouped by pool */
+    FL_GLOBAL const fl_u32 *hit_tab; /* tables of P(hit | m down in-neighbours), FL_COUNT_MAX_DEG + 1 each */
 } fl_graph;
 
 /* The mutable state. */
@@ -229,6 +236,66 @@ FL_INLINE fl_word fl_hit_need(fl_vparam vp, fl_word C, fl_word Cb)
 }
 
 /*
+ * Step 1 drawn directly, as MODEL.md section 3 allows: when v's in-edges
+ * share q and weight w, S_v = w * Binomial(m, q) with m the number of v's
+ * down in-neighbours, so I_v = (U < P(Binomial(m, q) >= ceil(theta / w))):
+ * one uniform per lane instead of one draw per edge.  The table (host/graph.c)
+ * holds that probability for m = 0 .. FL_COUNT_MAX_DEG.  m is counted per
+ * lane in bit-sliced planes, and U is compared most significant bit first as
+ * in fl_bernoulli, each lane against its own table entry; a lane's result
+ * depends only on its own m and its own bits.  The law of every trajectory
+ * is the one of the per-edge draws, in instant mode too: the events
+ * {Binomial(m, q) >= k} are nested in m in both forms (docs/model.md).
+ */
+FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
+                               fl_word need, fl_u32 tab_off)
+{
+    fl_u32 nw = g->nw;
+    fl_word c[5] = {0, 0, 0, 0, 0}, any = 0; /* counts up to 31 */
+    for (fl_u64 e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
+        fl_word x = D[(fl_u64)g->in_src[e] * nw + w] & need;
+        any |= x;
+        fl_bs_inc(c, 5u, x);
+    }
+    if (any == 0)
+        return 0;
+    /* the lanes of each count present, and its probability */
+    FL_GLOBAL const fl_u32 *tab = g->hit_tab + tab_off;
+    fl_word lanes[FL_COUNT_MAX_DEG], yes = 0, open = 0, rest = any;
+    fl_u32 prob[FL_COUNT_MAX_DEG], nd = 0;
+    for (fl_u32 m = 1; rest != 0 && m <= FL_COUNT_MAX_DEG; m++) {
+        fl_word eq = rest;
+        for (fl_u32 b = 0; b < 5u; b++)
+            eq &= ((m >> b) & 1u) ? c[b] : ~c[b];
+        if (eq == 0)
+            continue;
+        rest &= ~eq;
+        fl_u32 p = tab[m];
+        if (p == FL_P_ONE) {
+            yes |= eq;
+        } else if (p != 0) {
+            lanes[nd] = eq;
+            prob[nd++] = p;
+            open |= eq;
+        }
+    }
+    for (fl_u32 block = 0; block < 16u && open != 0; block++) {
+        philox4x32_ctr_t x = fl_rng_block(r, v, FL_RNG_HITV, block);
+        for (fl_u32 hl = 0; hl < 2u && open != 0; hl++) {
+            fl_word plane = (fl_word)x.v[2u * hl] | ((fl_word)x.v[2u * hl + 1u] << 32);
+            fl_u32 bit = 31u - (2u * block + hl);
+            fl_word pbit = 0; /* bit `bit` of each open lane's probability */
+            for (fl_u32 i = 0; i < nd; i++)
+                if ((prob[i] >> bit) & 1u)
+                    pbit |= lanes[i];
+            yes |= open & pbit & ~plane; /* U bit 0 < p bit 1 */
+            open &= ~(pbit ^ plane);     /* equal bits: still open */
+        }
+    }
+    return yes; /* lanes still open have U == p: not below */
+}
+
+/*
  * Step 1: I(t+1) of v in the lanes of need, from the down states D of its
  * in-neighbours.  With theta = 1 this is an OR of Bernoulli-thinned down
  * words; above 1 the weights are summed in bit-sliced counters.  Lanes
@@ -239,6 +306,9 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r
     fl_u32 theta = g->vp[v].theta;
     if (theta == 0 || need == 0)
         return 0;
+    fl_u32 tab = g->vp[v].hit_tab;
+    if (tab != FL_NO_INDEX)
+        return fl_hit_count(g, D, r, v, w, need, tab);
     fl_u32 nw = g->nw;
     fl_u64 e0 = g->in_off[v], e1 = g->in_off[v + 1];
     fl_word hit = 0;

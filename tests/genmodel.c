@@ -84,7 +84,14 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
     put(&b, "edges:\n");
     for (uint32_t e = 0; e < 3 * n; e++) {
         uint32_t from = next(&st, n), to = npool + nsup + next(&st, n - npool - nsup);
-        put(&b, "  - { from: v%u, to: v%u, q: %s, weight: %u }\n", from, to, qs[next(&st, 4)], 1 + next(&st, 3));
+        /* an even target's in-edges share q and weight: its hit is drawn
+         * from the count of its down in-neighbours (fl_hit_count) */
+        uint32_t qi = next(&st, 4), wt = 1 + next(&st, 3);
+        if (to % 2 == 0) {
+            qi = (to / 2) % 4;
+            wt = 1 + (to / 8) % 3;
+        }
+        put(&b, "  - { from: v%u, to: v%u, q: %s, weight: %u }\n", from, to, qs[qi], wt);
     }
     put(&b, "supervision:\n");
     for (uint32_t s = 0; s < nsup; s++) {

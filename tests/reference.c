@@ -23,12 +23,28 @@ uint32_t ref_uniform32(uint64_t seed, uint32_t step, uint64_t trial, uint32_t en
     return u;
 }
 
+/* Bernoulli(p) of one trial: U < p, except that a small p is drawn for the
+ * 64 trials of the word at once by geometric skipping (rng.h). */
 static int draw(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose)
 {
     uint32_t fixed = fl_i_prob_fixed(p);
     if (fixed == FL_P_ONE)
         return 1;
+    if (fixed != 0 && fixed < FL_SPARSE_P) {
+        fl_rng r = {(uint32_t)seed, (uint32_t)(seed >> 32), step, (uint32_t)(trial / 64)};
+        return (int)((fl_bernoulli_sparse(r, entity, purpose, fixed) >> (trial % 64)) & 1u);
+    }
     return ref_uniform32(seed, step, trial, entity, purpose) < fixed;
+}
+
+/* The hit of v drawn directly from the number m of its down in-neighbours
+ * (kernels/step.h, fl_hit_count): U < P(Binomial(m, q) >= k). */
+static int draw_hit(const fl_packed *pk, uint32_t v, uint32_t m, uint64_t seed, uint32_t step, uint64_t trial)
+{
+    uint32_t p = pk->hit_tab[pk->vp[v].hit_tab + m];
+    if (p == FL_P_ONE)
+        return 1;
+    return ref_uniform32(seed, step, trial, v, FL_RNG_HITV) < p;
 }
 
 /* C(t+1) and D(t+1) from C(t), the repair/crash outcome c and the hit. */
@@ -65,6 +81,10 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
     int *kn = calloc(n + 1, sizeof(int)), *Dn = calloc(n + 1, sizeof(int)), *req = calloc(n + 1, sizeof(int));
     int *F = calloc(n + 1, sizeof(int)), *X = calloc(md->m + 1, sizeof(int));
     long *a = calloc(n + 1, sizeof(long)), *K = calloc(n + 1, sizeof(long));
+    fl_packed pk;
+    char err[256];
+    if (fl_i_graph_pack(&pk, md, err, sizeof err) != FL_OK)
+        return -1;
     int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn && kn &&
              Dn && req && F && X && a && K;
     for (uint64_t tr = 0; ok && tr < N; tr++) {
@@ -171,10 +191,16 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                 int changed = 0;
                 for (uint32_t v = 0; v < n; v++) {
                     uint64_t S = 0;
-                    for (uint64_t e = 0; e < md->m; e++)
-                        if (md->edge_to[e] == v && from[md->edge_from[e]] && X[e])
-                            S += md->edge_weight[e];
+                    uint32_t down_in = 0;
+                    for (uint64_t e = 0; e < md->m; e++) {
+                        if (md->edge_to[e] == v && from[md->edge_from[e]]) {
+                            down_in++;
+                            S += X[e] ? md->edge_weight[e] : 0;
+                        }
+                    }
                     int hit = md->vp[v].threshold > 0 && S >= md->vp[v].threshold;
+                    if (pk.vp[v].hit_tab != FL_NO_INDEX)
+                        hit = draw_hit(&pk, v, down_in, seed, t, trial);
                     changed |= hit != I[v];
                     I[v] = hit;
                 }
@@ -197,6 +223,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
     }
     free(C), free(P), free(B), free(k), free(D), free(I), free(Cn), free(Pn), free(Bn), free(kn), free(Dn);
     free(req), free(F), free(X), free(a), free(K);
+    fl_i_graph_free(&pk);
     if (!ok) {
         ref_free(o);
         return -1;

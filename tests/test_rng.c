@@ -34,12 +34,13 @@ static void test_philox_kat(void)
     }
 }
 
-/* The kernel's bit-sliced Bernoulli equals U < p lane by lane, for any mask. */
+/* The kernel's bit-sliced Bernoulli (p >= FL_SPARSE_P) equals U < p lane by
+ * lane, for any mask. */
 static void test_bernoulli_matches_scalar(void)
 {
     uint64_t seed = 0x0123456789abcdefULL;
     fl_rng r = {(uint32_t)seed, (uint32_t)(seed >> 32), 7, 3};
-    uint32_t ps[] = {1, 2, 0x80000000u, 0x7fffffffu, 0x40000001u, 0xfffffffeu, 12345, 0x10000000u, 0xdeadbeefu};
+    uint32_t ps[] = {FL_SPARSE_P, 0x80000000u, 0x7fffffffu, 0x40000001u, 0xfffffffeu, 0x10000000u, 0xdeadbeefu};
     for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
         for (uint32_t entity = 0; entity < 50; entity++) {
             fl_word masks[3] = {FL_ALL, 0x5555555555555555ULL, (fl_word)entity * 0x9e3779b97f4a7c15ULL};
@@ -96,6 +97,76 @@ static void test_bernoulli_rate(void)
     CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r2, 5, FL_RNG_FAIL, p, FL_ALL));
     CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r3, 5, FL_RNG_FAIL, p, FL_ALL));
     CU_ASSERT_NOT_EQUAL(a, fl_bernoulli(r4, 5, FL_RNG_FAIL, p, FL_ALL));
+}
+
+/*
+ * The sparse draw (p < FL_SPARSE_P, geometric skipping): a lane's value does
+ * not depend on the mask; per lane, the rate is p; per word, the number of
+ * lanes that fire has the Binomial(64, p) mean and variance (which a
+ * dependence between lanes would change); neighbouring lanes fire together
+ * at rate p^2; and the top of the range switches to the bit-sliced draw.
+ */
+static void test_bernoulli_sparse(void)
+{
+    double ps[] = {1e-5, 1e-3, 0.01, 0.03};
+    uint32_t words = 400000;
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+        uint32_t p = fl_i_prob_fixed(ps[i]);
+        double q = (double)p / 4294967296.0;
+        uint64_t lane_ones[64] = {0}, pairs = 0;
+        double sum = 0, sum2 = 0;
+        for (uint32_t w = 0; w < words; w++) {
+            fl_rng r = {7, 1, w % 13, w};
+            fl_word x = fl_bernoulli(r, w / 13, FL_RNG_FAIL, p, FL_ALL);
+            if (w % 97 == 0) {
+                fl_word mask = (fl_word)w * 0x9e3779b97f4a7c15ULL;
+                CU_ASSERT_EQUAL(fl_bernoulli(r, w / 13, FL_RNG_FAIL, p, mask), x & mask);
+                CU_ASSERT_EQUAL(fl_bernoulli_sparse(r, w / 13, FL_RNG_FAIL, p), x);
+            }
+            double c = (double)__builtin_popcountll(x);
+            sum += c;
+            sum2 += c * c;
+            pairs += (uint64_t)__builtin_popcountll(x & (x >> 1));
+            for (uint32_t L = 0; L < 64; L++)
+                lane_ones[L] += (x >> L) & 1u;
+        }
+        double n = (double)words, mean = sum / n, var = sum2 / n - mean * mean;
+        double bmean = 64 * q, bvar = 64 * q * (1 - q);
+        CU_ASSERT(fabs(mean - bmean) <= 6 * sqrt(bvar / n));
+        /* the variance of a sample variance is about 2 var^2 / n (+ the
+         * fourth cumulant, of the order of var / n for a small p) */
+        CU_ASSERT(fabs(var - bvar) <= 6 * sqrt((2 * bvar * bvar + bvar) / n));
+        double pse = sqrt(63 * q * q / n);
+        CU_ASSERT(fabs((double)pairs / n - 63 * q * q) <= 6 * pse + 3 / n);
+        for (uint32_t L = 0; L < 64; L++)
+            CU_ASSERT(fabs((double)lane_ones[L] / n - q) <= 6 * sqrt(q * (1 - q) / n) + 1 / n);
+    }
+    /* just below the switch the draw is sparse, at it bit-sliced */
+    fl_rng r = {3, 0, 0, 0};
+    CU_ASSERT_EQUAL(fl_bernoulli(r, 1, FL_RNG_FAIL, FL_SPARSE_P - 1u, FL_ALL),
+                    fl_bernoulli_sparse(r, 1, FL_RNG_FAIL, FL_SPARSE_P - 1u));
+}
+
+/* The tables of the direct hit draw: P(Binomial(m, q) >= k), fixed point. */
+static void test_binomial_tail(void)
+{
+    uint32_t q = fl_i_prob_fixed(0.3);
+    double x = (double)q / 4294967296.0;
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(q, 1, 0), 0);
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(q, 2, 1), 0);
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(q, 1, 1), q);
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(q, 1, 3), fl_i_prob_fixed(1 - pow(1 - x, 3)));
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(q, 2, 3), fl_i_prob_fixed(3 * x * x * (1 - x) + x * x * x));
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(q, 3, 3), fl_i_prob_fixed(x * x * x));
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(FL_P_ONE, 2, 2), FL_P_ONE);
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(FL_P_ONE, 2, 1), 0);
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(0, 1, 31), 0);
+    /* q < 1 is never certain, however many in-neighbours are down */
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(fl_i_prob_fixed(0.99), 1, 31), FL_P_ONE - 1u);
+    /* a small tail keeps its precision */
+    uint32_t small = fl_i_prob_fixed(1e-3);
+    double y = (double)small / 4294967296.0;
+    CU_ASSERT_EQUAL(fl_i_binomial_tail(small, 3, 3), fl_i_prob_fixed(y * y * y));
 }
 
 /* Bit-sliced counters against integers, lane by lane. */
@@ -163,6 +234,8 @@ int main(void)
     CU_add_test(s, "bit-sliced Bernoulli equals U < p per lane, any mask", test_bernoulli_matches_scalar);
     CU_add_test(s, "Bernoulli of 0 and 1, fixed point", test_bernoulli_edges);
     CU_add_test(s, "Bernoulli rates and distinct streams", test_bernoulli_rate);
+    CU_add_test(s, "sparse Bernoulli: rates, binomial counts, lane independence", test_bernoulli_sparse);
+    CU_add_test(s, "binomial tails of the direct hit draw", test_binomial_tail);
     CU_add_test(s, "bit-sliced counters", test_bitslice);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

@@ -27,7 +27,7 @@
 
 /* The parameter structs are read by the kernels as they are on the host:
  * only 32-bit fields, so OpenCL C lays them out alike (no padding). */
-_Static_assert(sizeof(fl_vparam) == 12 * 4, "fl_vparam must be twelve 32-bit fields");
+_Static_assert(sizeof(fl_vparam) == 16 * 4, "fl_vparam must be sixteen 32-bit fields");
 _Static_assert(sizeof(fl_pparam) == 8 * 4, "fl_pparam must be eight 32-bit fields");
 _Static_assert(sizeof(fl_word) == sizeof(cl_ulong), "fl_word is ulong on the device");
 
@@ -56,7 +56,7 @@ enum {
     A_N = 0,
     A_NW = 1,
     A_GRAPH = 2,
-    A_C = 13,
+    A_C = 14,
     A_P,
     A_B,
     A_D,
@@ -72,7 +72,21 @@ enum {
 };
 
 /* The graph buffers, in the order of FL_GRAPH_ARGS from in_off. */
-enum { G_IN_OFF, G_IN_SRC, G_IN_EID, G_IN_Q, G_IN_W, G_SUP_OFF, G_SUP_SRC, G_SUP_EID, G_VP, G_PP, G_MEMBERS, G_COUNT };
+enum {
+    G_IN_OFF,
+    G_IN_SRC,
+    G_IN_EID,
+    G_IN_Q,
+    G_IN_W,
+    G_SUP_OFF,
+    G_SUP_SRC,
+    G_SUP_EID,
+    G_VP,
+    G_PP,
+    G_MEMBERS,
+    G_HIT_TAB,
+    G_COUNT
+};
 
 typedef struct cl_backend {
     const fl_packed *pk;
@@ -235,7 +249,7 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     cl_ulong max_alloc = device_ulong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
     size_t n1 = (size_t)pk->n + 1;
     const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,   pk->sup_off,
-                                 pk->sup_src, pk->sup_eid, pk->vp,     pk->pp,   pk->members};
+                                 pk->sup_src, pk->sup_eid, pk->vp,     pk->pp,   pk->members, pk->hit_tab};
     size_t bytes[G_COUNT] = {n1 * 8,
                              pk->m * 4,
                              pk->m * 4,
@@ -246,7 +260,8 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
                              pk->ns * 4,
                              (size_t)pk->n * sizeof(fl_vparam),
                              (size_t)pk->npool * sizeof(fl_pparam),
-                             (size_t)pk->nmembers * 4};
+                             (size_t)pk->nmembers * 4,
+                             (size_t)pk->nhit_tab * 4};
     cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
     cl_int rc;
     for (int i = 0; i < G_COUNT; i++) {
