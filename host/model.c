@@ -266,7 +266,7 @@ typedef struct loader {
 
     /* an HDF5 graph import (graph_h5.h), kept until phase C */
     int graph_h5;
-    fl_i_graph g;
+    fl_i_h5graph g;
     uint32_t *gmap;   /* [g.n] file vertex -> model vertex */
     uint32_t *gidx;   /* [n] model vertex -> file vertex, FL_NONE; NULL without per-vertex values */
     int g_numeric;    /* the file has no names: its labels are "0".."n-1", not in vtab */
@@ -1615,7 +1615,7 @@ static uint32_t decimal_label(const char *s, uint32_t limit)
 static int import_h5(loader *L)
 {
     fl_model *m = L->m;
-    fl_i_graph *g = &L->g;
+    fl_i_h5graph *g = &L->g;
     char msg[sizeof m->error], b[SHOW_SIZE];
     uint32_t *cmap = NULL, base = m->n, i, c;
     uint64_t u;
@@ -1763,7 +1763,7 @@ out_of_memory:
 /* The file's own q and weight win over the graph: block's. */
 static void h5_edge_values(loader *L)
 {
-    const fl_i_graph *g = &L->g;
+    const fl_i_h5graph *g = &L->g;
     fl_model *m = L->m;
     uint64_t k;
 
@@ -1782,7 +1782,7 @@ static void h5_edge_values(loader *L)
 /* The file's per-vertex values of file vertex i, laid over class values. */
 static void apply_file(const loader *L, fl_vertex_params *vp, int *fraction_line, uint32_t i)
 {
-    const fl_i_graph *g = &L->g;
+    const fl_i_h5graph *g = &L->g;
 
     if (g->p_fail != NULL)
         vp->p_fail = g->p_fail[i];

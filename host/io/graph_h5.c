@@ -50,11 +50,11 @@ typedef struct dsdesc {
     enum dlen len;
     enum rule rule;
     int required;
-    size_t offset; /* of the array pointer in fl_i_graph */
+    size_t offset; /* of the array pointer in fl_i_h5graph */
     int compress;  /* chunked + shuffle + deflate */
 } dsdesc;
 
-#define OFF(f) offsetof(fl_i_graph, f)
+#define OFF(f) offsetof(fl_i_h5graph, f)
 
 /* In the order written; classes before class, capacity before pool. */
 static const dsdesc ds[] = {
@@ -83,7 +83,7 @@ static const dsdesc ds[] = {
 };
 #define NDS (sizeof ds / sizeof ds[0])
 
-static void **slot(const fl_i_graph *g, const dsdesc *d)
+static void **slot(const fl_i_h5graph *g, const dsdesc *d)
 {
     return (void **)((char *)g + d->offset);
 }
@@ -102,7 +102,7 @@ static size_t elem_size(enum dtype t)
     return 1;
 }
 
-static uint64_t length(const fl_i_graph *g, enum dlen l)
+static uint64_t length(const fl_i_h5graph *g, enum dlen l)
 {
     switch (l) {
     case L_N1: return (uint64_t)g->n + 1;
@@ -134,7 +134,7 @@ static int say(char *message, size_t size, int status, const char *fmt, ...)
     return status;
 }
 
-void fl_i_h5graph_free(fl_i_graph *g)
+void fl_i_h5graph_free(fl_i_h5graph *g)
 {
     size_t i;
     uint64_t k;
@@ -157,7 +157,7 @@ void fl_i_h5graph_free(fl_i_graph *g)
 
 #define BAD(...) say(message, message_size, FL_E_MODEL, __VA_ARGS__)
 
-static int check_one(const fl_i_graph *g, const dsdesc *d, const char *path, char *message, size_t message_size)
+static int check_one(const fl_i_h5graph *g, const dsdesc *d, const char *path, char *message, size_t message_size)
 {
     const void *a = *slot(g, d);
     uint64_t len = length(g, d->len), i;
@@ -272,7 +272,7 @@ static int check_one(const fl_i_graph *g, const dsdesc *d, const char *path, cha
     return FL_OK;
 }
 
-int fl_i_h5graph_validate(const fl_i_graph *g, const char *path, char *message, size_t message_size)
+int fl_i_h5graph_validate(const fl_i_h5graph *g, const char *path, char *message, size_t message_size)
 {
     size_t i;
     int status;
@@ -374,7 +374,8 @@ static int read_attr_str(reader *r, const char *name, char **s, int required)
         return required ? RBAD("%s: attribute '%s' is missing (not a faultline graph file?)", r->path, name) : FL_OK;
     a = H5Aopen(r->file, name, H5P_DEFAULT);
     t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
-    if (t < 0 || H5Tget_class(t) != H5T_STRING || !H5Tis_variable_str(t) || H5Aread(a, r->str, &v) < 0 || v == NULL)
+    if (t < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 ||
+        H5Tset_cset(r->str, H5Tget_cset(t)) < 0 || H5Aread(a, r->str, &v) < 0 || v == NULL)
         status = RBAD("%s: attribute '%s' is not a variable-length string", r->path, name);
     else {
         *s = strdup(v);
@@ -390,7 +391,7 @@ static int read_attr_str(reader *r, const char *name, char **s, int required)
     return status;
 }
 
-static int read_one(reader *r, fl_i_graph *g, const dsdesc *d)
+static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
 {
     hid_t set = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
     H5T_class_t want = d->type == D_STR ? H5T_STRING : d->type == D_F64 ? H5T_FLOAT : H5T_INTEGER;
@@ -447,6 +448,11 @@ static int read_one(reader *r, fl_i_graph *g, const dsdesc *d)
         status = say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path, d->name);
         goto cleanup;
     }
+    /* HDF5 converts no string between character sets: read in the file's. */
+    if (d->type == D_STR && H5Tset_cset(r->str, H5Tget_cset(type)) < 0) {
+        status = RBAD("%s: dataset '%s' has an unknown character set", r->path, d->name);
+        goto cleanup;
+    }
     if (len > 0 && H5Dread(set, d->type == D_STR ? r->str : mem_type(d->type), H5S_ALL, H5S_ALL,
                            d->type == D_STR ? r->xfer : H5P_DEFAULT, buf) < 0) {
         status = RBAD("%s: dataset '%s' cannot be read (corrupt file?)", r->path, d->name);
@@ -497,7 +503,7 @@ static int64_t dataset_length(reader *r, const char *name)
     return len;
 }
 
-int fl_i_h5graph_read(fl_i_graph *g, const char *path, char *message, size_t message_size)
+int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t message_size)
 {
     reader rd = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
     reader *r = &rd;
@@ -616,7 +622,7 @@ static int write_attr(writer *w, const char *name, hid_t ftype, hid_t mtype, con
     return status;
 }
 
-static int write_one(writer *w, const fl_i_graph *g, const dsdesc *d)
+static int write_one(writer *w, const fl_i_h5graph *g, const dsdesc *d)
 {
     const void *a = *slot(g, d);
     hsize_t len = length(g, d->len), chunk = len < CHUNK ? len : CHUNK;
@@ -675,7 +681,7 @@ static int write_image(writer *w, int fd, const char *tmp, const char *image, si
  * end: HDF5 1.10 cannot recover from an I/O error while it closes a file,
  * and a full disk usually shows up exactly there.
  */
-int fl_i_h5graph_write(const fl_i_graph *g, const char *path, int deflate, char *message, size_t message_size)
+int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, char *message, size_t message_size)
 {
     writer wr = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, deflate};
     writer *w = &wr;

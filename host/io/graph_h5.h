@@ -8,7 +8,7 @@
  * written by `faultline convert` and `faultline generate`, and read by a
  * model's `graph: { path: G.h5 }` import (host/model.c).
  *
- * fl_i_graph holds the file's arrays exactly as stored; every optional array
+ * fl_i_h5graph holds the file's arrays exactly as stored; every optional array
  * is NULL when the file does not have it.  The reader validates every array
  * before it returns, the writer validates before it writes, with the same
  * rules, so a file this code wrote is a file it reads.
@@ -24,7 +24,7 @@
 #define FL_GRAPH_FORMAT "faultline graph"
 #define FL_GRAPH_VERSION 1u
 
-typedef struct fl_i_graph {
+typedef struct fl_i_h5graph {
     uint32_t n;           /* vertices */
     uint64_t m;           /* dependency edges */
     uint64_t ns;          /* supervision edges */
@@ -45,10 +45,10 @@ typedef struct fl_i_graph {
     int64_t *pool;               /* vertex index, -1 none */
     uint32_t *sup_from, *sup_to; /* [ns] supervisor, supervised */
     char *source;                /* attribute "source" (how it was made), or NULL */
-} fl_i_graph;
+} fl_i_h5graph;
 
 /* Frees every array of g and zeroes it; accepts an empty graph. */
-void fl_i_h5graph_free(fl_i_graph *g);
+void fl_i_h5graph_free(fl_i_h5graph *g);
 
 /*
  * Checks every array of g (sizes implied by n, m, ns, nclass; offsets
@@ -57,7 +57,7 @@ void fl_i_h5graph_free(fl_i_graph *g);
  * capacity >= 1).  Returns FL_OK or FL_E_MODEL with "PATH: dataset 'D':
  * what is wrong" in message.  path (borrowed) is only used in messages.
  */
-int fl_i_h5graph_validate(const fl_i_graph *g, const char *path, char *message, size_t message_size);
+int fl_i_h5graph_validate(const fl_i_h5graph *g, const char *path, char *message, size_t message_size);
 
 /*
  * Reads the file at path (borrowed) into *g (which must be zeroed) and
@@ -67,7 +67,7 @@ int fl_i_h5graph_validate(const fl_i_graph *g, const char *path, char *message, 
  * FL_E_NOMEM.  On failure *g is left empty.  Cost: one read of each dataset
  * (no per-edge work besides validation); memory: the arrays themselves.
  */
-int fl_i_h5graph_read(fl_i_graph *g, const char *path, char *message, size_t message_size);
+int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t message_size);
 
 /*
  * Validates g and writes it to path (borrowed) through PATH.tmp.PID, renamed
@@ -75,7 +75,7 @@ int fl_i_h5graph_read(fl_i_graph *g, const char *path, char *message, size_t mes
  * level of the compressed datasets (0: none).  Returns FL_OK, FL_E_MODEL
  * (g invalid), FL_E_OUTPUT ("cannot create ...") or FL_E_NOMEM.
  */
-int fl_i_h5graph_write(const fl_i_graph *g, const char *path, int deflate, char *message, size_t message_size);
+int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, char *message, size_t message_size);
 
 /* True when the file at path starts with the HDF5 signature. */
 int fl_i_is_hdf5(const char *path);
