@@ -20,8 +20,11 @@
 #include "io/graph_h5.h"
 #include "model.h"
 
-/* zlib level of the chunked datasets (docs/graph-format.md: measured). */
-#define DEFAULT_DEFLATE 1
+/* zlib levels of the chunked datasets: the per-edge ones are not compressed
+ * by default, because inflating them doubles the load time of a large graph
+ * (docs/graph-format.md). */
+#define DEFAULT_DEFLATE 4
+#define DEFAULT_DEFLATE_EDGES 0
 
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -100,11 +103,11 @@ static char *join_args(const char *first, int argc, char **argv)
     return s;
 }
 
-static int write_graph(fl_i_h5graph *g, const char *out, int deflate)
+static int write_graph(fl_i_h5graph *g, const char *out, int deflate, int deflate_edges)
 {
     char message[1024];
     int status = is_edgelist_output(out) ? fl_i_edgelist_write(g, out, g->source, message, sizeof message)
-                                         : fl_i_h5graph_write(g, out, deflate, message, sizeof message);
+                                         : fl_i_h5graph_write(g, out, deflate, deflate_edges, message, sizeof message);
     if (status != FL_OK)
         return fail(fl_status_exit_code(status), "%s", message);
     return 0;
@@ -130,7 +133,8 @@ enum {
     O_COLS,
     O_SEED,
     O_THREADS,
-    O_DEFLATE
+    O_DEFLATE,
+    O_DEFLATE_EDGES
 };
 
 int fl_cli_generate(int argc, char **argv)
@@ -154,6 +158,7 @@ int fl_cli_generate(int argc, char **argv)
                                           {"seed", required_argument, 0, O_SEED},
                                           {"threads", required_argument, 0, O_THREADS},
                                           {"deflate", required_argument, 0, O_DEFLATE},
+                                          {"deflate-edges", required_argument, 0, O_DEFLATE_EDGES},
                                           {0, 0, 0, 0}};
     /* which options each kind takes */
     static const struct {
@@ -165,9 +170,9 @@ int fl_cli_generate(int argc, char **argv)
                  {"grid", {O_ROWS, O_COLS}}};
     const char *out = NULL, *kind;
     unsigned long long x, n = 0, scale = 0, ef = 16, k = 0, vms = 4, svc = 4, cap = 2, boot = 5, rows = 0, cols = 0;
-    unsigned long long seed = 1, threads = 0, deflate = DEFAULT_DEFLATE;
+    unsigned long long seed = 1, threads = 0, deflate = DEFAULT_DEFLATE, deflate_edges = DEFAULT_DEFLATE_EDGES;
     double degree = -1, a = 0.57, b = 0.19, c = 0.19;
-    int directed = 0, given[O_DEFLATE + 1] = {0}, opt, kind_index = -1, status;
+    int directed = 0, given[O_DEFLATE_EDGES + 1] = {0}, opt, kind_index = -1, status;
     char message[1024];
     fl_i_h5graph g;
 
@@ -187,8 +192,8 @@ int fl_cli_generate(int argc, char **argv)
             return fail(64, "generate %s: unknown option '%s'", kind, argv[optind - 1]);
         if (opt == ':')
             return fail(64, "generate %s: option '%s' needs a value", kind, argv[optind - 1]);
-        if (opt >= O_N && opt <= O_DEFLATE) {
-            int ok = opt == O_SEED || opt == O_THREADS || opt == O_DEFLATE;
+        if (opt >= O_N && opt <= O_DEFLATE_EDGES) {
+            int ok = opt == O_SEED || opt == O_THREADS || opt == O_DEFLATE || opt == O_DEFLATE_EDGES;
             for (int i = 0; i < 8 && !ok; i++)
                 ok = takes[kind_index].opts[i] == opt;
             if (!ok)
@@ -216,6 +221,7 @@ int fl_cli_generate(int argc, char **argv)
         case O_SEED: bad = parse_u64(optarg, 0, UINT64_MAX, &seed); break;
         case O_THREADS: bad = parse_u64(optarg, 1, 4096, &threads); break;
         case O_DEFLATE: bad = parse_u64(optarg, 0, 9, &deflate); break;
+        case O_DEFLATE_EDGES: bad = parse_u64(optarg, 0, 9, &deflate_edges); break;
         default: return fail(64, "generate: see 'faultline --help'");
         }
         if (bad)
@@ -261,7 +267,7 @@ int fl_cli_generate(int argc, char **argv)
     }
     double t1 = now();
     g.source = join_args("faultline generate", argc - 1, argv + 1);
-    int code = g.source ? write_graph(&g, out, (int)deflate) : fail(70, "out of memory");
+    int code = g.source ? write_graph(&g, out, (int)deflate, (int)deflate_edges) : fail(70, "out of memory");
     if (code == 0)
         printf("%s: %u vertices, %llu edges, %llu supervision edges -> %s (generated in %.2f s, written in %.2f s)\n",
                kind, g.n, (unsigned long long)g.m, (unsigned long long)g.ns, out, t1 - t0, now() - t1);
@@ -273,10 +279,12 @@ int fl_cli_generate(int argc, char **argv)
 
 int fl_cli_convert(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, 0, 'o'}, {"deflate", required_argument, 0, 'z'}, {0, 0, 0, 0}};
+    static const struct option longs[] = {{"output", required_argument, 0, 'o'},
+                                          {"deflate", required_argument, 0, 'z'},
+                                          {"deflate-edges", required_argument, 0, 'e'},
+                                          {0, 0, 0, 0}};
     const char *out = NULL, *in;
-    unsigned long long deflate = DEFAULT_DEFLATE;
+    unsigned long long deflate = DEFAULT_DEFLATE, deflate_edges = DEFAULT_DEFLATE_EDGES;
     char message[1024];
     fl_i_h5graph g;
     fl_model *md = NULL;
@@ -291,6 +299,10 @@ int fl_cli_convert(int argc, char **argv)
         case 'z':
             if (parse_u64(optarg, 0, 9, &deflate))
                 return fail(64, "convert: --deflate: '%s' is not a zlib level 0..9", optarg);
+            break;
+        case 'e':
+            if (parse_u64(optarg, 0, 9, &deflate_edges))
+                return fail(64, "convert: --deflate-edges: '%s' is not a zlib level 0..9", optarg);
             break;
         case ':': return fail(64, "convert: option '%s' needs a value", argv[optind - 1]);
         default: return fail(64, "convert: unknown option '%s'", argv[optind - 1]);
@@ -329,7 +341,7 @@ int fl_cli_convert(int argc, char **argv)
     }
     free(g.source);
     g.source = join_args("faultline convert", argc - 1, argv + 1);
-    code = g.source ? write_graph(&g, out, (int)deflate) : fail(70, "out of memory");
+    code = g.source ? write_graph(&g, out, (int)deflate, (int)deflate_edges) : fail(70, "out of memory");
     if (code == 0)
         printf("%s: %u vertices, %llu edges, %llu supervision edges -> %s\n", in, g.n, (unsigned long long)g.m,
                (unsigned long long)g.ns, out);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,7 +52,7 @@ typedef struct dsdesc {
     enum rule rule;
     int required;
     size_t offset; /* of the array pointer in fl_i_h5graph */
-    int compress;  /* chunked + shuffle + deflate */
+    int compress;  /* 1: chunked + shuffle + deflate; 2: the same, an edge array (deflate_edges) */
 } dsdesc;
 
 #define OFF(f) offsetof(fl_i_h5graph, f)
@@ -59,10 +60,10 @@ typedef struct dsdesc {
 /* In the order written; classes before class, capacity before pool. */
 static const dsdesc ds[] = {
     {"row_offset", D_U64, L_N1, R_OFFSETS, 1, OFF(row_offset), 1},
-    {"col", D_U32, L_M, R_VERTEX, 1, OFF(col), 1},
-    {"edge_order", D_U64, L_M, R_PERM, 0, OFF(edge_order), 1},
-    {"q", D_F64, L_M, R_PROB, 0, OFF(q), 1},
-    {"weight", D_U32, L_M, R_WEIGHT, 0, OFF(weight), 1},
+    {"col", D_U32, L_M, R_VERTEX, 1, OFF(col), 2},
+    {"edge_order", D_U64, L_M, R_PERM, 0, OFF(edge_order), 2},
+    {"q", D_F64, L_M, R_PROB, 0, OFF(q), 2},
+    {"weight", D_U32, L_M, R_WEIGHT, 0, OFF(weight), 2},
     {"name", D_STR, L_N, R_NAME, 0, OFF(name), 1},
     {"classes", D_STR, L_NCLASS, R_CLASSNAME, 0, OFF(classes), 0},
     {"class", D_I32, L_N, R_CLASS, 0, OFF(vclass), 1},
@@ -374,6 +375,26 @@ static int read_attr_str(reader *r, const char *name, char **s, int required)
         return required ? RBAD("%s: attribute '%s' is missing (not a faultline graph file?)", r->path, name) : FL_OK;
     a = H5Aopen(r->file, name, H5P_DEFAULT);
     t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) == 0) {
+        /* a fixed-length string (h5py's numpy bytes, H5LTset_attribute_string) */
+        size_t size = H5Tget_size(t);
+        hid_t mt = H5Tcopy(t);
+
+        v = calloc(size + 1, 1);
+        if (v == NULL || mt < 0 || H5Tset_strpad(mt, H5T_STR_NULLTERM) < 0 || H5Tset_size(mt, size + 1) < 0 ||
+            H5Aread(a, mt, v) < 0)
+            status = RBAD("%s: attribute '%s' cannot be read as a string", r->path, name);
+        *s = v;
+        if (mt >= 0)
+            H5Tclose(mt);
+        H5Tclose(t);
+        H5Aclose(a);
+        if (status != FL_OK) {
+            free(v);
+            *s = NULL;
+        }
+        return status;
+    }
     if (t < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 ||
         H5Tset_cset(r->str, H5Tget_cset(t)) < 0 || H5Aread(a, r->str, &v) < 0 || v == NULL)
         status = RBAD("%s: attribute '%s' is not a variable-length string", r->path, name);
@@ -443,7 +464,7 @@ static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
             goto cleanup;
         }
     }
-    buf = calloc(len != 0 ? (size_t)len : 1, elem_size(d->type));
+    buf = len <= SIZE_MAX / elem_size(d->type) ? fl_i_big_alloc((size_t)len * elem_size(d->type)) : NULL;
     if (buf == NULL) {
         status = say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path, d->name);
         goto cleanup;
@@ -469,6 +490,23 @@ cleanup:
     if (set >= 0)
         H5Dclose(set);
     return status;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *fl_i_big_alloc(size_t size)
+{
+    void *p;
+
+    if (size < 4 * HUGE_PAGE)
+        return malloc(size != 0 ? size : 1);
+    size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    p = aligned_alloc(HUGE_PAGE, size);
+#if defined(MADV_HUGEPAGE)
+    if (p != NULL)
+        madvise(p, size, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+#endif
+    return p;
 }
 
 int fl_i_is_hdf5(const char *path)
@@ -602,7 +640,7 @@ typedef struct writer {
     char *message;
     size_t message_size;
     hid_t file, str;
-    int deflate;
+    int deflate, deflate_edges;
 } writer;
 
 #define WBAD(...) say(w->message, w->message_size, FL_E_OUTPUT, __VA_ARGS__)
@@ -636,10 +674,12 @@ static int write_one(writer *w, const fl_i_h5graph *g, const dsdesc *d)
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (space < 0 || dcpl < 0)
         goto fail;
-    if (d->compress && len > 0 && w->deflate > 0) {
+    int level = d->compress == 2 ? w->deflate_edges : w->deflate;
+
+    if (d->compress && len > 0 && level > 0) {
         if (H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
             (elem_size(d->type) > 1 && d->type != D_STR && H5Pset_shuffle(dcpl) < 0) ||
-            H5Pset_deflate(dcpl, (unsigned)w->deflate) < 0)
+            H5Pset_deflate(dcpl, (unsigned)level) < 0)
             goto fail;
     }
     set = H5Dcreate2(w->file, d->name, ft, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -681,9 +721,10 @@ static int write_image(writer *w, int fd, const char *tmp, const char *image, si
  * end: HDF5 1.10 cannot recover from an I/O error while it closes a file,
  * and a full disk usually shows up exactly there.
  */
-int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, char *message, size_t message_size)
+int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int deflate_edges, char *message,
+                       size_t message_size)
 {
-    writer wr = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, deflate};
+    writer wr = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, deflate, deflate_edges};
     writer *w = &wr;
     H5E_auto2_t old_func = NULL;
     void *old_data = NULL;

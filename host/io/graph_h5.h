@@ -72,10 +72,21 @@ int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t m
 /*
  * Validates g and writes it to path (borrowed) through PATH.tmp.PID, renamed
  * at the end: on any failure nothing is left at path.  deflate is the zlib
- * level of the compressed datasets (0: none).  Returns FL_OK, FL_E_MODEL
- * (g invalid), FL_E_OUTPUT ("cannot create ...") or FL_E_NOMEM.
+ * level (with shuffle) of row_offset and the per-vertex and supervision
+ * datasets, deflate_edges that of the per-edge ones (col, edge_order, q,
+ * weight); 0: none.  Returns FL_OK, FL_E_MODEL (g invalid), FL_E_OUTPUT
+ * ("cannot create ...") or FL_E_NOMEM.
  */
-int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, char *message, size_t message_size);
+int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int deflate_edges, char *message,
+                       size_t message_size);
+
+/*
+ * malloc for arrays of many megabytes, freed with free(): aligned to 2 MiB
+ * and marked for transparent huge pages where the system offers them, so
+ * that filling a 16M-edge graph's arrays does not take 100 000 page faults.
+ * Contents are undefined; NULL when out of memory.
+ */
+void *fl_i_big_alloc(size_t size);
 
 /* True when the file at path starts with the HDF5 signature. */
 int fl_i_is_hdf5(const char *path);
