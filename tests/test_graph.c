@@ -221,7 +221,7 @@ static void test_file_values_win(void)
     CU_ASSERT(b->vertex_class[2] == 0);  /* db0: the file's class db is the model's db */
     CU_ASSERT(b->vp[2].p_fail == 0.02);  /* but its p_fail is the file's */
     CU_ASSERT(b->vp[1].p_fail == 0.125); /* an inline vertex's own entry wins */
-    CU_ASSERT(b->vp[1].threshold == 2);  /* lb's resolved threshold from the file */
+    CU_ASSERT(b->vp[1].threshold == 3);  /* lb: ceil(0.6 * 4), resolved in the file */
     CU_ASSERT(b->vertex_class[8] == 1);  /* vmhost: no class in the file, so graph: class */
     fl_model_destroy(&b);
 }
