@@ -10,8 +10,9 @@
  *   A. the YAML alone: every key, type and value is checked; classes and
  *      inline vertices get their indices; edge, supervision and target
  *      entries are only counted, because they may name imported vertices;
- *   B. the `graph:` import streams an edge list (host/io/edgelist.c) and
- *      appends its new vertices and its edges;
+ *   B. the `graph:` import streams an edge list (host/io/edgelist.c), or
+ *      reads a faultline HDF5 graph (host/io/graph_h5.c), and appends its
+ *      new vertices and its edges;
  *   C. vertex names in edges, supervision, targets and pools are resolved
  *      and the parameters are layered (defaults < class < own entry).
  *
@@ -23,6 +24,7 @@
 #include "model.h"
 
 #include "io/edgelist.h"
+#include "io/graph_h5.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -261,6 +263,14 @@ typedef struct loader {
     size_t ecap; /* capacity of edge_from and edge_to */
     uint64_t m_inline;
     int in_callback_error; /* the edge callback wrote m->error itself */
+
+    /* an HDF5 graph import (graph_h5.h), kept until phase C */
+    int graph_h5;
+    fl_i_h5graph g;
+    uint32_t *gmap;   /* [g.n] file vertex -> model vertex */
+    uint32_t *gidx;   /* [n] model vertex -> file vertex, FL_NONE; NULL without per-vertex values */
+    int g_numeric;    /* the file has no names: its labels are "0".."n-1", not in vtab */
+    uint64_t ns_file; /* supervision edges from the file */
 
     locale_t c_locale; /* for strtod; (locale_t)0 until first needed */
 } loader;
@@ -727,17 +737,39 @@ static int add_vertex(loader *L, const char *s, size_t len, uint32_t h, uint32_t
     return FL_OK;
 }
 
+/*
+ * tab_find for vertex names.  An HDF5 graph without names labels its
+ * vertices "0".."n-1"; those labels are not entered in the table (hashing a
+ * million generated names would cost more than the rest of the import), so
+ * a canonical decimal label is looked up here instead.
+ */
+static uint32_t find_vertex(const loader *L, const char *s, size_t len, uint32_t h)
+{
+    uint32_t id = tab_find(&L->vtab, L->m->vertex_name, s, len, h);
+    uint64_t x = 0;
+    size_t i;
+
+    if (id != FL_NONE || !L->g_numeric || len == 0 || len > 10 || (len > 1 && s[0] == '0'))
+        return id;
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return FL_NONE;
+        x = x * 10 + (uint64_t)(s[i] - '0');
+    }
+    return x < L->g.n ? L->gmap[x] : FL_NONE;
+}
+
 /* The index of the vertex named by n, or an "unknown vertex" error. */
 static int vertex_ref(loader *L, struct fy_node *n, int line, const char *key, uint32_t *id)
 {
-    const char *s;
-    size_t len;
+    const char *s = "";
+    size_t len = 0;
     char b[SHOW_SIZE];
     int status = get_text(L, n, line, key, "a vertex name", &s, &len);
 
     if (status != FL_OK)
         return status;
-    *id = tab_find(&L->vtab, L->m->vertex_name, s, len, hash_name(s, len));
+    *id = find_vertex(L, s, len, hash_name(s, len));
     if (*id == FL_NONE)
         return fail(L, FL_E_MODEL, line, key, "unknown vertex '%s'", show(b, s, len));
     return FL_OK;
@@ -745,8 +777,8 @@ static int vertex_ref(loader *L, struct fy_node *n, int line, const char *key, u
 
 static int class_ref(loader *L, struct fy_node *n, int line, const char *key, uint32_t *id)
 {
-    const char *s;
-    size_t len;
+    const char *s = "";
+    size_t len = 0;
     char b[SHOW_SIZE];
     int status = get_text(L, n, line, key, "a class name", &s, &len);
 
@@ -1226,7 +1258,7 @@ static int parse_graph(loader *L)
     static const char *const keys[] = {"path", "class", "q", "weight"};
     static const struct {
         const char *ext, *format;
-    } later[] = {{".mtx", "MatrixMarket"}, {".m", "MATPOWER"}, {".h5", "HDF5"}, {".hdf5", "HDF5"}};
+    } later[] = {{".mtx", "MatrixMarket"}, {".m", "MATPOWER"}};
     struct fy_node *val[4];
     int line[4], where = L->top_line[T_GRAPH], status = FL_OK;
     const char *s, *slash;
@@ -1248,9 +1280,10 @@ static int parse_graph(loader *L)
         if (has_ext(s, len, later[i].ext)) {
             char b[SHOW_SIZE];
 
-            return fail(L, FL_E_MODEL, line[0], "path",
-                        "'%s': format not supported yet (%s); only edge lists can be imported", show(b, s, len),
-                        later[i].format);
+            return fail(
+                L, FL_E_MODEL, line[0], "path",
+                "'%s': format not supported yet (%s); only edge lists and faultline HDF5 graphs can be imported",
+                show(b, s, len), later[i].format);
         }
     if (line[1] != 0)
         FL_CHECK(class_ref(L, val[1], line[1], "class", &L->graph_class));
@@ -1269,6 +1302,7 @@ static int parse_graph(loader *L)
     memcpy(L->graph_path, L->file, dirlen);
     memcpy(L->graph_path + dirlen, s, len);
     L->graph_path[dirlen + len] = '\0';
+    L->graph_h5 = has_ext(s, len, ".h5") || has_ext(s, len, ".hdf5") || fl_i_is_hdf5(L->graph_path);
 cleanup:
     return status;
 }
@@ -1492,6 +1526,315 @@ static int reserve_edges(loader *L, uint64_t need)
     return FL_OK;
 }
 
+/* ------------------------------------------------- phase B: HDF5 graph */
+
+/* The class named name (copied), appended with no parameters of its own
+ * when the model does not have it. */
+static int add_class(loader *L, const char *name, uint32_t *id)
+{
+    fl_model *m = L->m;
+    size_t len = strlen(name);
+    uint32_t h = hash_name(name, len), c = tab_find(&L->ctab, m->class_name, name, len, h);
+    char **nn, *copy;
+    pset *np;
+    int *nl;
+
+    *id = c;
+    if (c != FL_NONE)
+        return FL_OK;
+    nn = realloc(m->class_name, ((size_t)m->nclass + 1) * sizeof *nn);
+    if (nn == NULL)
+        return FL_E_NOMEM;
+    m->class_name = nn;
+    np = realloc(L->cls, ((size_t)m->nclass + 1) * sizeof *np);
+    if (np == NULL)
+        return FL_E_NOMEM;
+    L->cls = np;
+    nl = realloc(L->cline, ((size_t)m->nclass + 1) * sizeof *nl);
+    if (nl == NULL)
+        return FL_E_NOMEM;
+    L->cline = nl;
+    copy = malloc(len + 1);
+    if (copy == NULL)
+        return FL_E_NOMEM;
+    memcpy(copy, name, len + 1);
+    if (tab_add(&L->ctab, m->nclass, copy, h) != FL_OK) {
+        free(copy);
+        return FL_E_NOMEM;
+    }
+    memset(&L->cls[m->nclass], 0, sizeof *np);
+    L->cline[m->nclass] = 0;
+    m->class_name[m->nclass] = copy;
+    *id = m->nclass++;
+    return FL_OK;
+}
+
+/* "123" for 123, malloc'd. */
+static char *decimal_name(uint32_t x)
+{
+    char b[12], *s;
+    int k = 11;
+
+    b[k] = '\0';
+    do {
+        b[--k] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x != 0);
+    s = malloc((size_t)(12 - k));
+    if (s != NULL)
+        memcpy(s, b + k, (size_t)(12 - k));
+    return s;
+}
+
+/* A canonical decimal label below limit, or FL_NONE. */
+static uint32_t decimal_label(const char *s, uint32_t limit)
+{
+    uint64_t x = 0;
+    size_t i, len = strlen(s);
+
+    if (len == 0 || len > 10 || (len > 1 && s[0] == '0'))
+        return FL_NONE;
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return FL_NONE;
+        x = x * 10 + (uint64_t)(s[i] - '0');
+    }
+    return x < limit ? (uint32_t)x : FL_NONE;
+}
+
+/*
+ * Reads the HDF5 graph of `graph:` and appends its vertices and edges like
+ * an edge-list import: a file vertex whose label is an inline vertex's name
+ * is that vertex, the others follow the inline ones in file order, and the
+ * edges follow the inline edges in their listing order.  The file's own
+ * values (q, weight, class, parameters) are applied later, in
+ * h5_edge_values and resolve_params; the file stays loaded until then.
+ * Cost: one pass over the vertices (hashing names only when the file has
+ * them) and one over the edges, without allocation per edge.
+ */
+static int import_h5(loader *L)
+{
+    fl_model *m = L->m;
+    fl_i_h5graph *g = &L->g;
+    char msg[sizeof m->error], b[SHOW_SIZE];
+    uint32_t *cmap = NULL, base = m->n, i, c;
+    uint64_t u;
+    int status = FL_OK;
+
+    status = fl_i_h5graph_read(g, L->graph_path, msg, sizeof msg);
+    if (status == FL_E_NOINPUT)
+        return fail(L, status, L->graph_path_line, "path", "%s", msg);
+    if (status != FL_OK) {
+        snprintf(m->error, sizeof m->error, "%s", msg);
+        return status;
+    }
+    if ((uint64_t)base + g->n >= UINT32_MAX - 1) {
+        snprintf(m->error, sizeof m->error, "%s: more than %u vertices with the model's own", L->graph_path,
+                 (unsigned)(UINT32_MAX - 2));
+        return FL_E_MODEL;
+    }
+    /* Classes of the file that the model does not define are appended. */
+    if (g->nclass != 0) {
+        cmap = malloc((size_t)g->nclass * sizeof *cmap);
+        if (cmap == NULL)
+            return nomem(L);
+        for (c = 0; c < g->nclass; c++)
+            if (add_class(L, g->classes[c], &cmap[c]) != FL_OK) {
+                free(cmap);
+                return nomem(L);
+            }
+    }
+    /* Room for every vertex of the file. */
+    if ((size_t)base + g->n > L->vcap) {
+        size_t ncap = (size_t)base + g->n;
+        char **nn = realloc(m->vertex_name, ncap * sizeof *nn);
+        uint32_t *nc;
+
+        if (nn != NULL)
+            m->vertex_name = nn;
+        nc = nn != NULL ? realloc(m->vertex_class, ncap * sizeof *nc) : NULL;
+        if (nc == NULL) {
+            free(cmap);
+            return nomem(L);
+        }
+        m->vertex_class = nc;
+        L->vcap = ncap;
+    }
+    L->gmap = malloc((g->n != 0 ? (size_t)g->n : 1) * sizeof *L->gmap);
+    if (L->gmap == NULL)
+        goto out_of_memory;
+    if (g->name != NULL) {
+        for (i = 0; i < g->n; i++) {
+            const char *s = g->name[i];
+            size_t len = strlen(s);
+            uint32_t h = hash_name(s, len), id = tab_find(&L->vtab, m->vertex_name, s, len, h);
+
+            if (id != FL_NONE && id >= base) {
+                snprintf(m->error, sizeof m->error, "%s: dataset 'name': element %u, '%s', names a vertex twice",
+                         L->graph_path, i, show(b, s, len));
+                free(cmap);
+                return FL_E_MODEL;
+            }
+            if (id == FL_NONE) {
+                /* The string moves from the file's array into the model. */
+                if (tab_add(&L->vtab, m->n, g->name[i], h) != FL_OK)
+                    goto out_of_memory;
+                id = m->n;
+                m->vertex_name[id] = g->name[i];
+                m->vertex_class[id] = L->graph_class;
+                g->name[i] = NULL;
+                m->n++;
+            }
+            L->gmap[i] = id;
+        }
+    } else {
+        /* Labels "0".."n-1": an inline vertex of such a name is that vertex. */
+        L->g_numeric = 1;
+        for (i = 0; i < g->n; i++)
+            L->gmap[i] = FL_NONE;
+        for (i = 0; i < base; i++) {
+            uint32_t x = decimal_label(m->vertex_name[i], g->n);
+
+            if (x != FL_NONE)
+                L->gmap[x] = i;
+        }
+        for (i = 0; i < g->n; i++) {
+            if (L->gmap[i] != FL_NONE)
+                continue;
+            m->vertex_name[m->n] = decimal_name(i);
+            if (m->vertex_name[m->n] == NULL)
+                goto out_of_memory;
+            m->vertex_class[m->n] = L->graph_class;
+            L->gmap[i] = m->n++;
+        }
+    }
+    /* The file's class wins over graph: class; an inline vertex keeps its own. */
+    if (g->vclass != NULL)
+        for (i = 0; i < g->n; i++) {
+            uint32_t v = L->gmap[i];
+
+            if (g->vclass[i] >= 0 && (v >= base || m->vertex_class[v] == FL_NONE))
+                m->vertex_class[v] = cmap[g->vclass[i]];
+        }
+    free(cmap);
+    cmap = NULL;
+    /* Edges, at their listing positions behind the inline ones. */
+    m->m = L->m_inline + g->m;
+    if (L->m_inline == 0 && g->edge_order == NULL) {
+        /* The bulk case: the file's col array becomes edge_to, without a
+         * copy (a 16M-edge graph spends more time in page faults than in
+         * anything else). */
+        uint32_t *ef = fl_i_big_alloc((size_t)m->m * sizeof *ef);
+
+        if (ef == NULL)
+            return nomem(L);
+        free(m->edge_from);
+        free(m->edge_to);
+        m->edge_from = ef;
+        m->edge_to = g->col;
+        g->col = NULL;
+        L->ecap = m->m;
+    } else if (reserve_edges(L, m->m) != FL_OK)
+        return nomem(L);
+    {
+        uint32_t *ef = m->edge_from + L->m_inline, *et = m->edge_to + L->m_inline;
+        const uint32_t *gmap = L->gmap, *col = g->col != NULL ? g->col : et;
+        const uint64_t *off = g->row_offset, *order = g->edge_order;
+        int64_t nn = (int64_t)g->n, r;
+        int ident = col == et;
+
+        for (i = 0; i < g->n && ident; i++)
+            ident = gmap[i] == i;
+#pragma omp parallel for schedule(dynamic, 4096)
+        for (r = 0; r < nn; r++) {
+            uint32_t from = gmap[r];
+            uint64_t k;
+
+            if (ident)
+                for (k = off[r]; k < off[r + 1]; k++)
+                    ef[k] = from;
+            else
+                for (k = off[r]; k < off[r + 1]; k++) {
+                    uint64_t j = order != NULL ? order[k] : k;
+
+                    ef[j] = from;
+                    et[j] = gmap[col[k]];
+                }
+        }
+    }
+    L->ns_file = g->ns;
+    /* model vertex -> file vertex, only needed for per-vertex values */
+    if (g->p_fail || g->p_repair || g->p_permanent || g->p_restart || g->unavailability || g->threshold ||
+        g->on_dependency || g->initial || g->detect_delay || g->capacity || g->boot_delay || g->pool) {
+        L->gidx = malloc((size_t)m->n * sizeof *L->gidx);
+        if (L->gidx == NULL)
+            return nomem(L);
+        for (u = 0; u < m->n; u++)
+            L->gidx[u] = FL_NONE;
+        for (i = 0; i < g->n; i++)
+            L->gidx[L->gmap[i]] = i;
+    }
+    return FL_OK;
+
+out_of_memory:
+    free(cmap);
+    return nomem(L);
+}
+
+/* The file's own q and weight win over the graph: block's. */
+static void h5_edge_values(loader *L)
+{
+    const fl_i_h5graph *g = &L->g;
+    fl_model *m = L->m;
+    uint64_t k;
+
+    if (g->q == NULL && g->weight == NULL)
+        return;
+    for (k = 0; k < g->m; k++) {
+        uint64_t j = L->m_inline + (g->edge_order != NULL ? g->edge_order[k] : k);
+
+        if (g->q != NULL)
+            m->edge_q[j] = g->q[k];
+        if (g->weight != NULL)
+            m->edge_weight[j] = g->weight[k];
+    }
+}
+
+/* The file's per-vertex values of file vertex i, laid over class values. */
+static void apply_file(const loader *L, fl_vertex_params *vp, int *fraction_line, uint32_t i)
+{
+    const fl_i_h5graph *g = &L->g;
+
+    if (g->p_fail != NULL)
+        vp->p_fail = g->p_fail[i];
+    if (g->p_repair != NULL)
+        vp->p_repair = g->p_repair[i];
+    if (g->p_permanent != NULL)
+        vp->p_permanent = g->p_permanent[i];
+    if (g->p_restart != NULL)
+        vp->p_restart = g->p_restart[i];
+    if (g->unavailability != NULL && g->unavailability[i] >= 0.0)
+        vp->unavailability = g->unavailability[i];
+    if (g->threshold != NULL) {
+        /* A resolved threshold: it replaces an inherited threshold_fraction. */
+        vp->threshold = g->threshold[i];
+        vp->threshold_fraction = -1.0;
+        *fraction_line = 0;
+    }
+    if (g->on_dependency != NULL)
+        vp->on_dependency = g->on_dependency[i];
+    if (g->initial != NULL)
+        vp->initial = g->initial[i];
+    if (g->detect_delay != NULL)
+        vp->detect_delay = g->detect_delay[i];
+    if (g->capacity != NULL)
+        vp->capacity = g->capacity[i];
+    if (g->boot_delay != NULL)
+        vp->boot_delay = g->boot_delay[i];
+    if (g->pool != NULL)
+        vp->pool = g->pool[i] >= 0 ? L->gmap[g->pool[i]] : FL_NONE;
+}
+
 /* fl_i_edge_fn: one imported edge; new labels become vertices. */
 static int import_edge(void *data, const char *from, size_t from_len, const char *to, size_t to_len, uint64_t line)
 {
@@ -1544,7 +1887,11 @@ static int import_graph(loader *L)
     m->m = L->m_inline;
     if (reserve_edges(L, m->m) != FL_OK)
         return nomem(L);
-    if (L->graph_path != NULL) {
+    if (L->graph_path != NULL && L->graph_h5) {
+        status = import_h5(L);
+        if (status != FL_OK)
+            return status;
+    } else if (L->graph_path != NULL) {
         status = fl_i_edgelist_read(L->graph_path, import_edge, L, msg, sizeof msg);
         if (status != FL_OK) {
             if (L->in_callback_error)
@@ -1568,14 +1915,29 @@ static int import_graph(loader *L)
                 L->ecap = (size_t)m->m;
         }
     }
-    m->edge_weight = malloc((m->m != 0 ? (size_t)m->m : 1) * sizeof *m->edge_weight);
-    m->edge_q = malloc((m->m != 0 ? (size_t)m->m : 1) * sizeof *m->edge_q);
-    if (m->edge_weight == NULL || m->edge_q == NULL)
-        return nomem(L);
-    for (i = L->m_inline; i < m->m; i++) {
-        m->edge_weight[i] = L->graph_weight;
-        m->edge_q[i] = L->graph_q;
+    if (L->graph_h5 && L->m_inline == 0 && L->g.edge_order == NULL) {
+        /* the file's own arrays, in place (see import_h5) */
+        m->edge_q = L->g.q;
+        m->edge_weight = L->g.weight;
+        L->g.q = NULL;
+        L->g.weight = NULL;
     }
+    if (m->edge_weight == NULL) {
+        m->edge_weight = fl_i_big_alloc((size_t)m->m * sizeof *m->edge_weight);
+        if (m->edge_weight == NULL)
+            return nomem(L);
+        for (i = L->m_inline; i < m->m; i++)
+            m->edge_weight[i] = L->graph_weight;
+    }
+    if (m->edge_q == NULL) {
+        m->edge_q = fl_i_big_alloc((size_t)m->m * sizeof *m->edge_q);
+        if (m->edge_q == NULL)
+            return nomem(L);
+        for (i = L->m_inline; i < m->m; i++)
+            m->edge_q[i] = L->graph_q;
+    }
+    if (L->graph_h5)
+        h5_edge_values(L);
     return FL_OK;
 }
 
@@ -1588,7 +1950,8 @@ static int resolve_pool(loader *L, pset *s)
 
     if (!(s->given & (1u << P_POOL)))
         return FL_OK;
-    s->pool_id = tab_find(&L->vtab, m->vertex_name, s->pool, s->pool_len, hash_name(s->pool, s->pool_len));
+    (void)m;
+    s->pool_id = find_vertex(L, s->pool, s->pool_len, hash_name(s->pool, s->pool_len));
     if (s->pool_id == FL_NONE)
         return fail(L, FL_E_MODEL, s->pool_line, "pool", "unknown vertex '%s'", show(b, s->pool, s->pool_len));
     return FL_OK;
@@ -1689,6 +2052,8 @@ static int resolve_params(loader *L)
         apply(vp, &fraction_line, &L->defaults);
         if (m->vertex_class[v] != FL_NONE)
             apply(vp, &fraction_line, &L->cls[m->vertex_class[v]]);
+        if (L->gidx != NULL && L->gidx[v] != FL_NONE)
+            apply_file(L, vp, &fraction_line, L->gidx[v]);
         if (v < L->ninline)
             apply(vp, &fraction_line, &L->own[v]);
         if (vp->threshold_fraction >= 0.0) {
@@ -1716,11 +2081,17 @@ static int fill_references(loader *L)
     int status = FL_OK;
 
     FL_CHECK(edges_pass(L, 1));
-    m->sup_from = malloc((m->ns != 0 ? (size_t)m->ns : 1) * sizeof *m->sup_from);
-    m->sup_to = malloc((m->ns != 0 ? (size_t)m->ns : 1) * sizeof *m->sup_to);
+    m->sup_from = malloc((m->ns + L->ns_file != 0 ? (size_t)(m->ns + L->ns_file) : 1) * sizeof *m->sup_from);
+    m->sup_to = malloc((m->ns + L->ns_file != 0 ? (size_t)(m->ns + L->ns_file) : 1) * sizeof *m->sup_to);
     if (m->sup_from == NULL || m->sup_to == NULL)
         return nomem(L);
     FL_CHECK(supervision_pass(L, 1));
+    /* The file's supervision edges come after the inline ones. */
+    for (uint64_t i = 0; i < L->ns_file; i++) {
+        m->sup_from[m->ns + i] = L->gmap[L->g.sup_from[i]];
+        m->sup_to[m->ns + i] = L->gmap[L->g.sup_to[i]];
+    }
+    m->ns += L->ns_file;
     /* targets_pass(L, 0) counted them. */
     m->target = malloc((m->ntarget != 0 ? (size_t)m->ntarget : 1) * sizeof *m->target);
     if (m->target == NULL)
@@ -1856,6 +2227,72 @@ cleanup:
     free(L.cls);
     free(L.cline);
     free(L.graph_path);
+    fl_i_h5graph_free(&L.g);
+    free(L.gmap);
+    free(L.gidx);
+    if (status != FL_OK) {
+        if (model->error[0] == '\0')
+            snprintf(model->error, sizeof model->error, "%s: %s", path,
+                     status == FL_E_NOMEM ? "out of memory" : "cannot load");
+        clear(model);
+    }
+    return status;
+}
+
+/*
+ * fl_i_model_load_graph: a graph file alone as a model, as if a model file
+ * held only `graph: { path: PATH }` (used by `faultline convert`).  Errors
+ * name the graph file; a missing file is reported like a model line's.
+ */
+int fl_i_model_load_graph(fl_model *model, const char *path)
+{
+    loader L;
+    int status = FL_OK;
+    const char *base, *dot;
+    size_t len;
+
+    if (model == NULL || path == NULL)
+        return FL_E_USAGE;
+    clear(model);
+    free(model->path);
+    model->error[0] = '\0';
+    memset(&L, 0, sizeof L);
+    L.m = model;
+    L.file = path;
+    L.graph_class = FL_NONE;
+    L.graph_weight = 1;
+    L.graph_q = 1.0;
+    len = strlen(path);
+    model->path = malloc(len + 1);
+    L.graph_path = malloc(len + 1);
+    if (model->path == NULL || L.graph_path == NULL)
+        FL_CHECK(nomem(&L));
+    memcpy(model->path, path, len + 1);
+    memcpy(L.graph_path, path, len + 1);
+    L.file = model->path;
+    L.graph_path_line = 1;
+    L.graph_h5 = has_ext(path, len, ".h5") || has_ext(path, len, ".hdf5") || fl_i_is_hdf5(path);
+    base = strrchr(path, '/');
+    base = base != NULL ? base + 1 : path;
+    dot = strchr(base, '.');
+    len = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+    model->name = malloc(len + 1);
+    if (model->name == NULL)
+        FL_CHECK(nomem(&L));
+    memcpy(model->name, base, len);
+    model->name[len] = '\0';
+    FL_CHECK(import_graph(&L));
+    FL_CHECK(fill_references(&L));
+    FL_CHECK(resolve_params(&L));
+cleanup:
+    tab_free(&L.vtab);
+    tab_free(&L.ctab);
+    free(L.cls);
+    free(L.cline);
+    free(L.graph_path);
+    fl_i_h5graph_free(&L.g);
+    free(L.gmap);
+    free(L.gidx);
     if (status != FL_OK) {
         if (model->error[0] == '\0')
             snprintf(model->error, sizeof model->error, "%s: %s", path,

@@ -71,4 +71,11 @@ struct fl_model {
 #define FL_DEFAULT_TRIALS 1024u
 #define FL_DEFAULT_SEED 1u
 
+/*
+ * Loads a graph file (edge list, gzip edge list or faultline HDF5 graph) as
+ * a model by itself, as if a model file held only `graph: { path: PATH }`;
+ * path is copied.  Returns fl_model_load's statuses.  Used by `convert`.
+ */
+int fl_i_model_load_graph(fl_model *model, const char *path);
+
 #endif

@@ -22,4 +22,14 @@
  */
 int fl_cli_info(const char *path, FILE *out, FILE *err);
 
+/*
+ * faultline generate KIND [options] -o OUT and faultline convert IN -o OUT
+ * (host/cli/graph_cmds.c, docs/graph-format.md).  argv[0] is the command
+ * name.  Print a one-line summary on stdout and errors on stderr; return
+ * 0, 64 (usage), 65 (bad input), 66 (input missing), 73 (cannot write OUT)
+ * or 70.
+ */
+int fl_cli_generate(int argc, char **argv);
+int fl_cli_convert(int argc, char **argv);
+
 #endif

@@ -26,6 +26,17 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
                                  "  check MODEL         validate; print vertices, edges, classes, targets\n"
                                  "  info FILE.h5        summarize a results file\n"
+                                 "  generate KIND [OPTIONS] -o OUT   synthetic graph (HDF5 graph; edge list for\n"
+                                 "                      OUT.txt/.el/.tsv); --seed S, --threads N\n"
+                                 "      er --n N --degree K [--directed]      Erdos-Renyi, mean degree K\n"
+                                 "      rmat --scale S [--edge-factor 16] [--a 0.57 --b 0.19 --c 0.19]\n"
+                                 "      fattree --k K [--vms-per-host 4] [--services-per-vm 4] [--capacity 2]\n"
+                                 "              [--boot-delay 5]               k-ary fat-tree datacenter\n"
+                                 "      grid --rows R --cols C                 4-neighbour grid\n"
+                                 "  convert IN -o OUT.h5 [--deflate 0..9] [--deflate-edges 0..9]\n"
+                                 "                      edge list (.gz), YAML model or HDF5 graph to the HDF5\n"
+                                 "                      graph format (docs/graph-format.md); zlib levels: 4 and\n"
+                                 "                      0 (per-edge datasets) unless given, also for generate\n"
                                  "  devices             list OpenCL platforms and devices\n"
                                  "  --help              this text\n"
                                  "  --version           versions of faultline and HDF5\n"
@@ -37,7 +48,7 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "Threads: --threads, else OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.\n"
                                  "Exit codes: 0 ok, 64 usage, 65 bad model or data, 66 input missing,\n"
                                  "69 unavailable, 70 internal error, 73 cannot create output, 75 interrupted.\n"
-                                 "Not in this version (exit 69): steady, merge, generate, convert, export,\n"
+                                 "Not in this version (exit 69): steady, merge, export,\n"
                                  "--burn-in, --checkpoint-every, --resume.\n";
 
 static int fail(int code, const char *fmt, ...)
@@ -482,7 +493,11 @@ int main(int argc, char **argv)
             return fail(64, "info: expected exactly one results FILE.h5");
         return fl_cli_info(argv[2], stdout, stderr);
     }
-    const char *later[] = {"steady", "merge", "generate", "convert", "export"};
+    if (!strcmp(cmd, "generate"))
+        return fl_cli_generate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "convert"))
+        return fl_cli_convert(argc - 1, argv + 1);
+    const char *later[] = {"steady", "merge", "export"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         if (!strcmp(cmd, later[i]))
             return fail(69, "'%s' is not available in this version", cmd);

@@ -1,0 +1,828 @@
+/*
+ * graph_h5.c - reader and writer of the faultline graph format (graph_h5.h,
+ * docs/graph-format.md).
+ *
+ * Every dataset is described once, in the table `ds` below (its name, type,
+ * length and which rule checks it), and the reader, the writer and the
+ * validator walk that table, so a new dataset is one line here.  Loading
+ * must stay much faster than parsing the same edge list: each dataset is
+ * read with one H5Dread straight into its final array, and validation is
+ * one linear pass per array.
+ */
+#include "graph_h5.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+/* Elements per chunk of the chunked datasets (4 MiB of uint32). */
+#define CHUNK ((hsize_t)1 << 20)
+
+enum dtype { D_U64, D_U32, D_I32, D_I64, D_U8, D_F64, D_STR };
+enum dlen { L_N1, L_N, L_M, L_NS, L_NCLASS };
+enum rule {
+    R_NONE,
+    R_OFFSETS,  /* row_offset: 0, monotone, m */
+    R_VERTEX,   /* < n */
+    R_PERM,     /* a permutation of 0..m-1 */
+    R_PROB,     /* [0, 1] */
+    R_UNAVAIL,  /* [0, 1] or negative (not given) */
+    R_WEIGHT,   /* >= 1 */
+    R_MAX1,     /* 0 or 1 */
+    R_MAX3,     /* 0..3 */
+    R_CLASS,    /* -1 .. nclass-1 */
+    R_POOL,     /* -1, or a vertex with capacity >= 1 */
+    R_NAME,     /* non-empty strings */
+    R_CLASSNAME /* non-empty strings */
+};
+
+typedef struct dsdesc {
+    const char *name;
+    enum dtype type;
+    enum dlen len;
+    enum rule rule;
+    int required;
+    size_t offset; /* of the array pointer in fl_i_h5graph */
+    int compress;  /* 1: chunked + shuffle + deflate; 2: the same, an edge array (deflate_edges) */
+} dsdesc;
+
+#define OFF(f) offsetof(fl_i_h5graph, f)
+
+/* In the order written; classes before class, capacity before pool. */
+static const dsdesc ds[] = {
+    {"row_offset", D_U64, L_N1, R_OFFSETS, 1, OFF(row_offset), 1},
+    {"col", D_U32, L_M, R_VERTEX, 1, OFF(col), 2},
+    {"edge_order", D_U64, L_M, R_PERM, 0, OFF(edge_order), 2},
+    {"q", D_F64, L_M, R_PROB, 0, OFF(q), 2},
+    {"weight", D_U32, L_M, R_WEIGHT, 0, OFF(weight), 2},
+    {"name", D_STR, L_N, R_NAME, 0, OFF(name), 1},
+    {"classes", D_STR, L_NCLASS, R_CLASSNAME, 0, OFF(classes), 0},
+    {"class", D_I32, L_N, R_CLASS, 0, OFF(vclass), 1},
+    {"p_fail", D_F64, L_N, R_PROB, 0, OFF(p_fail), 1},
+    {"p_repair", D_F64, L_N, R_PROB, 0, OFF(p_repair), 1},
+    {"p_permanent", D_F64, L_N, R_PROB, 0, OFF(p_permanent), 1},
+    {"p_restart", D_F64, L_N, R_PROB, 0, OFF(p_restart), 1},
+    {"unavailability", D_F64, L_N, R_UNAVAIL, 0, OFF(unavailability), 1},
+    {"threshold", D_U32, L_N, R_NONE, 0, OFF(threshold), 1},
+    {"on_dependency", D_U8, L_N, R_MAX1, 0, OFF(on_dependency), 1},
+    {"detect_delay", D_U32, L_N, R_NONE, 0, OFF(detect_delay), 1},
+    {"capacity", D_U32, L_N, R_NONE, 0, OFF(capacity), 1},
+    {"boot_delay", D_U32, L_N, R_NONE, 0, OFF(boot_delay), 1},
+    {"pool", D_I64, L_N, R_POOL, 0, OFF(pool), 1},
+    {"initial", D_U8, L_N, R_MAX3, 0, OFF(initial), 1},
+    {"supervisor", D_U32, L_NS, R_VERTEX, 0, OFF(sup_from), 1},
+    {"supervised", D_U32, L_NS, R_VERTEX, 0, OFF(sup_to), 1},
+};
+#define NDS (sizeof ds / sizeof ds[0])
+
+static void **slot(const fl_i_h5graph *g, const dsdesc *d)
+{
+    return (void **)((char *)g + d->offset);
+}
+
+static size_t elem_size(enum dtype t)
+{
+    switch (t) {
+    case D_U64:
+    case D_I64:
+    case D_F64: return 8;
+    case D_U32:
+    case D_I32: return 4;
+    case D_U8: return 1;
+    case D_STR: return sizeof(char *);
+    }
+    return 1;
+}
+
+static uint64_t length(const fl_i_h5graph *g, enum dlen l)
+{
+    switch (l) {
+    case L_N1: return (uint64_t)g->n + 1;
+    case L_N: return g->n;
+    case L_M: return g->m;
+    case L_NS: return g->ns;
+    case L_NCLASS: return g->nclass;
+    }
+    return 0;
+}
+
+static const char *length_name(enum dlen l)
+{
+    static const char *const names[] = {"n+1", "n", "m", "the supervision edges", "the classes"};
+    return names[l];
+}
+
+static int say(char *message, size_t size, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int say(char *message, size_t size, int status, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (size == 0)
+        return status;
+    va_start(ap, fmt);
+    vsnprintf(message, size, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void fl_i_h5graph_free(fl_i_h5graph *g)
+{
+    size_t i;
+    uint64_t k;
+
+    if (g == NULL)
+        return;
+    if (g->name != NULL)
+        for (k = 0; k < g->n; k++)
+            free(g->name[k]);
+    if (g->classes != NULL)
+        for (k = 0; k < g->nclass; k++)
+            free(g->classes[k]);
+    for (i = 0; i < NDS; i++)
+        free(*slot(g, &ds[i]));
+    free(g->source);
+    memset(g, 0, sizeof *g);
+}
+
+/* ------------------------------------------------------------ validation */
+
+#define BAD(...) say(message, message_size, FL_E_MODEL, __VA_ARGS__)
+
+static int check_one(const fl_i_h5graph *g, const dsdesc *d, const char *path, char *message, size_t message_size)
+{
+    const void *a = *slot(g, d);
+    uint64_t len = length(g, d->len), i;
+
+    if (a == NULL)
+        return d->required ? BAD("%s: dataset '%s' is missing", path, d->name) : FL_OK;
+    switch (d->rule) {
+    case R_NONE: break;
+    case R_OFFSETS: {
+        const uint64_t *o = a;
+        if (o[0] != 0)
+            return BAD("%s: dataset '%s': element 0 is %llu, not 0", path, d->name, (unsigned long long)o[0]);
+        for (i = 1; i < len; i++)
+            if (o[i] < o[i - 1])
+                return BAD("%s: dataset '%s': not monotone: element %llu is %llu, below element %llu (%llu)", path,
+                           d->name, (unsigned long long)i, (unsigned long long)o[i], (unsigned long long)i - 1,
+                           (unsigned long long)o[i - 1]);
+        if (o[len - 1] != g->m)
+            return BAD("%s: dataset '%s': the last element is %llu, not m = %llu", path, d->name,
+                       (unsigned long long)o[len - 1], (unsigned long long)g->m);
+        break;
+    }
+    case R_VERTEX: {
+        const uint32_t *x = a;
+        for (i = 0; i < len; i++)
+            if (x[i] >= g->n)
+                return BAD("%s: dataset '%s': element %llu is %u, not a vertex index < n = %u", path, d->name,
+                           (unsigned long long)i, x[i], g->n);
+        break;
+    }
+    case R_PERM: {
+        const uint64_t *x = a;
+        uint8_t *seen = calloc(len / 8 + 1, 1);
+        int status = FL_OK;
+        if (seen == NULL)
+            return say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
+        for (i = 0; i < len && status == FL_OK; i++) {
+            if (x[i] >= len)
+                status = BAD("%s: dataset '%s': element %llu is %llu, not an edge index < m = %llu", path, d->name,
+                             (unsigned long long)i, (unsigned long long)x[i], (unsigned long long)len);
+            else if (seen[x[i] / 8] & (1u << (x[i] % 8)))
+                status = BAD("%s: dataset '%s': edge index %llu appears twice (not a permutation)", path, d->name,
+                             (unsigned long long)x[i]);
+            else
+                seen[x[i] / 8] |= (uint8_t)(1u << (x[i] % 8));
+        }
+        free(seen);
+        if (status != FL_OK)
+            return status;
+        break;
+    }
+    case R_PROB:
+    case R_UNAVAIL: {
+        const double *x = a;
+        for (i = 0; i < len; i++)
+            if (!(x[i] >= 0.0 && x[i] <= 1.0) && !(d->rule == R_UNAVAIL && x[i] < 0.0))
+                return BAD("%s: dataset '%s': element %llu is %g, not a probability in [0, 1]", path, d->name,
+                           (unsigned long long)i, x[i]);
+        break;
+    }
+    case R_WEIGHT: {
+        const uint32_t *x = a;
+        for (i = 0; i < len; i++)
+            if (x[i] < 1)
+                return BAD("%s: dataset '%s': element %llu is 0; weights are >= 1", path, d->name,
+                           (unsigned long long)i);
+        break;
+    }
+    case R_MAX1:
+    case R_MAX3: {
+        const uint8_t *x = a;
+        unsigned max = d->rule == R_MAX1 ? 1 : 3;
+        for (i = 0; i < len; i++)
+            if (x[i] > max)
+                return BAD("%s: dataset '%s': element %llu is %u, not in 0..%u", path, d->name, (unsigned long long)i,
+                           x[i], max);
+        break;
+    }
+    case R_CLASS: {
+        const int32_t *x = a;
+        for (i = 0; i < len; i++)
+            if (x[i] < -1 || (x[i] >= 0 && (uint32_t)x[i] >= g->nclass))
+                return BAD("%s: dataset '%s': element %llu is %d, not -1 or an index into 'classes' (%u names)", path,
+                           d->name, (unsigned long long)i, x[i], g->nclass);
+        break;
+    }
+    case R_POOL: {
+        const int64_t *x = a;
+        for (i = 0; i < len; i++) {
+            if (x[i] == -1)
+                continue;
+            if (x[i] < 0 || (uint64_t)x[i] >= g->n)
+                return BAD("%s: dataset '%s': element %llu is %lld, not -1 or a vertex index < n = %u", path, d->name,
+                           (unsigned long long)i, (long long)x[i], g->n);
+            if (g->capacity == NULL || g->capacity[x[i]] < 1)
+                return BAD("%s: dataset '%s': element %llu names vertex %lld, which has no capacity "
+                           "(dataset 'capacity' %s)",
+                           path, d->name, (unsigned long long)i, (long long)x[i],
+                           g->capacity == NULL ? "is missing" : "gives it 0");
+        }
+        break;
+    }
+    case R_NAME:
+    case R_CLASSNAME: {
+        char *const *x = a;
+        for (i = 0; i < len; i++)
+            if (x[i] == NULL || x[i][0] == '\0')
+                return BAD("%s: dataset '%s': element %llu is an empty name", path, d->name, (unsigned long long)i);
+        break;
+    }
+    }
+    return FL_OK;
+}
+
+int fl_i_h5graph_validate(const fl_i_h5graph *g, const char *path, char *message, size_t message_size)
+{
+    size_t i;
+    int status;
+
+    if (g->n >= UINT32_MAX - 1)
+        return BAD("%s: attribute 'n' is %u, above the %u vertices faultline handles", path, g->n, UINT32_MAX - 2);
+    if ((g->sup_from == NULL) != (g->sup_to == NULL))
+        return BAD("%s: dataset '%s' is missing (it goes with '%s')", path, g->sup_from ? "supervised" : "supervisor",
+                   g->sup_from ? "supervisor" : "supervised");
+    if (g->vclass != NULL && g->classes == NULL && g->n > 0)
+        return BAD("%s: dataset 'classes' is missing (dataset 'class' indexes it)", path);
+    for (i = 0; i < NDS; i++) {
+        status = check_one(g, &ds[i], path, message, message_size);
+        if (status != FL_OK)
+            return status;
+    }
+    return FL_OK;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static hid_t mem_type(enum dtype t)
+{
+    switch (t) {
+    case D_U64: return H5T_NATIVE_UINT64;
+    case D_U32: return H5T_NATIVE_UINT32;
+    case D_I32: return H5T_NATIVE_INT32;
+    case D_I64: return H5T_NATIVE_INT64;
+    case D_U8: return H5T_NATIVE_UINT8;
+    case D_F64: return H5T_NATIVE_DOUBLE;
+    case D_STR: return H5I_INVALID_HID;
+    }
+    return H5I_INVALID_HID;
+}
+
+static hid_t file_type(enum dtype t)
+{
+    switch (t) {
+    case D_U64: return H5T_STD_U64LE;
+    case D_U32: return H5T_STD_U32LE;
+    case D_I32: return H5T_STD_I32LE;
+    case D_I64: return H5T_STD_I64LE;
+    case D_U8: return H5T_STD_U8LE;
+    case D_F64: return H5T_IEEE_F64LE;
+    case D_STR: return H5I_INVALID_HID;
+    }
+    return H5I_INVALID_HID;
+}
+
+static void *vlen_alloc(size_t size, void *info)
+{
+    (void)info;
+    return malloc(size);
+}
+
+static void vlen_free(void *p, void *info)
+{
+    (void)info;
+    free(p);
+}
+
+typedef struct reader {
+    const char *path;
+    char *message;
+    size_t message_size;
+    hid_t file, str, xfer;
+} reader;
+
+#define RBAD(...) say(r->message, r->message_size, FL_E_MODEL, __VA_ARGS__)
+
+/* Reads an integer attribute of the root group into *x; FL_E_MODEL if absent. */
+static int read_attr_u64(reader *r, const char *name, uint64_t *x)
+{
+    hid_t a, t;
+    int status = FL_OK;
+
+    if (H5Aexists(r->file, name) <= 0)
+        return RBAD("%s: attribute '%s' is missing (not a faultline graph file?)", r->path, name);
+    a = H5Aopen(r->file, name, H5P_DEFAULT);
+    t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    if (t < 0 || H5Tget_class(t) != H5T_INTEGER || H5Aread(a, H5T_NATIVE_UINT64, x) < 0)
+        status = RBAD("%s: attribute '%s' is not an integer", r->path, name);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return status;
+}
+
+/* Reads a string attribute; *s is malloc'd (NULL when absent and optional). */
+static int read_attr_str(reader *r, const char *name, char **s, int required)
+{
+    hid_t a, t;
+    int status = FL_OK;
+    char *v = NULL;
+
+    *s = NULL;
+    if (H5Aexists(r->file, name) <= 0)
+        return required ? RBAD("%s: attribute '%s' is missing (not a faultline graph file?)", r->path, name) : FL_OK;
+    a = H5Aopen(r->file, name, H5P_DEFAULT);
+    t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) == 0) {
+        /* a fixed-length string (h5py's numpy bytes, H5LTset_attribute_string) */
+        size_t size = H5Tget_size(t);
+        hid_t mt = H5Tcopy(t);
+
+        v = calloc(size + 1, 1);
+        if (v == NULL || mt < 0 || H5Tset_strpad(mt, H5T_STR_NULLTERM) < 0 || H5Tset_size(mt, size + 1) < 0 ||
+            H5Aread(a, mt, v) < 0)
+            status = RBAD("%s: attribute '%s' cannot be read as a string", r->path, name);
+        *s = v;
+        if (mt >= 0)
+            H5Tclose(mt);
+        H5Tclose(t);
+        H5Aclose(a);
+        if (status != FL_OK) {
+            free(v);
+            *s = NULL;
+        }
+        return status;
+    }
+    if (t < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 ||
+        H5Tset_cset(r->str, H5Tget_cset(t)) < 0 || H5Aread(a, r->str, &v) < 0 || v == NULL)
+        status = RBAD("%s: attribute '%s' is not a variable-length string", r->path, name);
+    else {
+        *s = strdup(v);
+        if (*s == NULL)
+            status = say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory", r->path);
+    }
+    if (v != NULL)
+        H5free_memory(v);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return status;
+}
+
+static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
+{
+    hid_t set = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    H5T_class_t want = d->type == D_STR ? H5T_STRING : d->type == D_F64 ? H5T_FLOAT : H5T_INTEGER;
+    hsize_t dims[2] = {0, 0};
+    uint64_t len = length(g, d->len);
+    void *buf = NULL;
+    int status = FL_OK, rank;
+
+    if (H5Lexists(r->file, d->name, H5P_DEFAULT) <= 0) {
+        if (d->required)
+            return RBAD("%s: dataset '%s' is missing", r->path, d->name);
+        return FL_OK;
+    }
+    set = H5Dopen2(r->file, d->name, H5P_DEFAULT);
+    if (set < 0) {
+        status = RBAD("%s: dataset '%s' cannot be opened (is it a dataset?)", r->path, d->name);
+        goto cleanup;
+    }
+    space = H5Dget_space(set);
+    type = H5Dget_type(set);
+    rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (rank != 1 || H5Sget_simple_extent_dims(space, dims, NULL) != 1) {
+        status = RBAD("%s: dataset '%s' has %d dimensions, expected 1", r->path, d->name, rank);
+        goto cleanup;
+    }
+    if (dims[0] != len) {
+        status = RBAD("%s: dataset '%s' has %llu elements, expected %s = %llu", r->path, d->name,
+                      (unsigned long long)dims[0], length_name(d->len), (unsigned long long)len);
+        goto cleanup;
+    }
+    if (type < 0 || H5Tget_class(type) != want || (d->type == D_STR && !H5Tis_variable_str(type))) {
+        status = RBAD("%s: dataset '%s' is not of %s type", r->path, d->name,
+                      d->type == D_STR   ? "variable-length string"
+                      : d->type == D_F64 ? "floating-point"
+                                         : "integer");
+        goto cleanup;
+    }
+    if (d->type != D_F64 && d->type != D_STR) {
+        /* Integers must fit without HDF5 clipping them silently. */
+        size_t fsize = H5Tget_size(type);
+        H5T_sign_t sign = H5Tget_sign(type);
+        int signed_mem = d->type == D_I32 || d->type == D_I64;
+        if (fsize > elem_size(d->type) || (sign == H5T_SGN_2 && !signed_mem) ||
+            (sign != H5T_SGN_2 && signed_mem && fsize == elem_size(d->type))) {
+            status = RBAD("%s: dataset '%s' has an integer type of %zu bytes (%s) that does not fit the expected "
+                          "%s%zu-byte type",
+                          r->path, d->name, fsize, sign == H5T_SGN_2 ? "signed" : "unsigned",
+                          signed_mem ? "signed " : "unsigned ", elem_size(d->type));
+            goto cleanup;
+        }
+    }
+    buf = len <= SIZE_MAX / elem_size(d->type) ? fl_i_big_alloc((size_t)len * elem_size(d->type)) : NULL;
+    if (buf == NULL) {
+        status = say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path, d->name);
+        goto cleanup;
+    }
+    /* HDF5 converts no string between character sets: read in the file's. */
+    if (d->type == D_STR && H5Tset_cset(r->str, H5Tget_cset(type)) < 0) {
+        status = RBAD("%s: dataset '%s' has an unknown character set", r->path, d->name);
+        goto cleanup;
+    }
+    if (len > 0 && H5Dread(set, d->type == D_STR ? r->str : mem_type(d->type), H5S_ALL, H5S_ALL,
+                           d->type == D_STR ? r->xfer : H5P_DEFAULT, buf) < 0) {
+        status = RBAD("%s: dataset '%s' cannot be read (corrupt file?)", r->path, d->name);
+        goto cleanup;
+    }
+    *slot(g, d) = buf;
+    buf = NULL;
+cleanup:
+    free(buf);
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    if (set >= 0)
+        H5Dclose(set);
+    return status;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *fl_i_big_alloc(size_t size)
+{
+    void *p;
+
+    if (size < 4 * HUGE_PAGE)
+        return malloc(size != 0 ? size : 1);
+    size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    p = aligned_alloc(HUGE_PAGE, size);
+#if defined(MADV_HUGEPAGE)
+    if (p != NULL)
+        madvise(p, size, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+#endif
+    return p;
+}
+
+int fl_i_is_hdf5(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[8];
+    FILE *f = fopen(path, "rb");
+    int yes = f != NULL && fread(b, 1, 8, f) == 8 && memcmp(b, sig, 8) == 0;
+
+    if (f != NULL)
+        fclose(f);
+    return yes;
+}
+
+/* The size of a dataset of the file, or -1 when it is missing or not 1-D. */
+static int64_t dataset_length(reader *r, const char *name)
+{
+    hid_t set, space;
+    hsize_t dims[1] = {0};
+    int64_t len = -1;
+
+    if (H5Lexists(r->file, name, H5P_DEFAULT) <= 0)
+        return -1;
+    set = H5Dopen2(r->file, name, H5P_DEFAULT);
+    space = set >= 0 ? H5Dget_space(set) : H5I_INVALID_HID;
+    if (space >= 0 && H5Sget_simple_extent_ndims(space) == 1 && H5Sget_simple_extent_dims(space, dims, NULL) == 1)
+        len = (int64_t)dims[0];
+    if (space >= 0)
+        H5Sclose(space);
+    if (set >= 0)
+        H5Dclose(set);
+    return len;
+}
+
+int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t message_size)
+{
+    reader rd = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
+    reader *r = &rd;
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    int status = FL_OK, silenced = 0;
+    uint64_t x;
+    char *format = NULL;
+    int64_t len;
+    size_t i;
+    FILE *f;
+
+    memset(g, 0, sizeof *g);
+    say(message, message_size, FL_OK, "%s", "");
+    errno = 0;
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return say(message, message_size, FL_E_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+    fclose(f);
+    if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
+        silenced = 1;
+    if (H5Fis_hdf5(path) <= 0) {
+        status = RBAD("%s: not an HDF5 file", path);
+        goto cleanup;
+    }
+    r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r->file < 0) {
+        status = RBAD("%s: the HDF5 file cannot be opened (corrupt?)", path);
+        goto cleanup;
+    }
+    r->str = H5Tcopy(H5T_C_S1);
+    r->xfer = H5Pcreate(H5P_DATASET_XFER);
+    if (r->str < 0 || H5Tset_size(r->str, H5T_VARIABLE) < 0 || r->xfer < 0 ||
+        H5Pset_vlen_mem_manager(r->xfer, vlen_alloc, NULL, vlen_free, NULL) < 0) {
+        status = say(message, message_size, FL_E_INTERNAL, "%s: HDF5 string type setup failed", path);
+        goto cleanup;
+    }
+    status = read_attr_str(r, "format", &format, 1);
+    if (status != FL_OK)
+        goto cleanup;
+    if (strcmp(format, FL_GRAPH_FORMAT) != 0) {
+        status = RBAD("%s: attribute 'format' is '%.64s', not '" FL_GRAPH_FORMAT "'", path, format);
+        goto cleanup;
+    }
+    if ((status = read_attr_u64(r, "version", &x)) != FL_OK)
+        goto cleanup;
+    if (x != FL_GRAPH_VERSION) {
+        status = RBAD("%s: attribute 'version' is %llu; this faultline reads version %u", path, (unsigned long long)x,
+                      FL_GRAPH_VERSION);
+        goto cleanup;
+    }
+    if ((status = read_attr_u64(r, "n", &x)) != FL_OK)
+        goto cleanup;
+    if (x >= UINT32_MAX - 1) {
+        status = RBAD("%s: attribute 'n' is %llu, above the %u vertices faultline handles", path, (unsigned long long)x,
+                      UINT32_MAX - 2);
+        goto cleanup;
+    }
+    g->n = (uint32_t)x;
+    if ((status = read_attr_u64(r, "m", &g->m)) != FL_OK)
+        goto cleanup;
+    if ((status = read_attr_str(r, "source", &g->source, 0)) != FL_OK)
+        goto cleanup;
+    /* The lengths that no attribute gives: taken from the datasets. */
+    len = dataset_length(r, "supervisor");
+    g->ns = len > 0 ? (uint64_t)len : 0;
+    len = dataset_length(r, "classes");
+    if (len > (int64_t)(UINT32_MAX - 1)) {
+        status = RBAD("%s: dataset 'classes' has too many names", path);
+        goto cleanup;
+    }
+    g->nclass = len > 0 ? (uint32_t)len : 0;
+    for (i = 0; i < NDS; i++)
+        if ((status = read_one(r, g, &ds[i])) != FL_OK)
+            goto cleanup;
+    status = fl_i_h5graph_validate(g, path, message, message_size);
+cleanup:
+    free(format);
+    if (r->xfer >= 0)
+        H5Pclose(r->xfer);
+    if (r->str >= 0)
+        H5Tclose(r->str);
+    if (r->file >= 0)
+        H5Fclose(r->file);
+    if (silenced)
+        H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    if (status != FL_OK)
+        fl_i_h5graph_free(g);
+    return status;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+typedef struct writer {
+    const char *path;
+    char *message;
+    size_t message_size;
+    hid_t file, str;
+    int deflate, deflate_edges;
+} writer;
+
+#define WBAD(...) say(w->message, w->message_size, FL_E_OUTPUT, __VA_ARGS__)
+
+static int write_attr(writer *w, const char *name, hid_t ftype, hid_t mtype, const void *value)
+{
+    hid_t space = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
+    int status = FL_OK;
+
+    if (space < 0 || (a = H5Acreate2(w->file, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        H5Awrite(a, mtype, value) < 0)
+        status = WBAD("%s: cannot write attribute '%s'", w->path, name);
+    if (a >= 0)
+        H5Aclose(a);
+    if (space >= 0)
+        H5Sclose(space);
+    return status;
+}
+
+static int write_one(writer *w, const fl_i_h5graph *g, const dsdesc *d)
+{
+    const void *a = *slot(g, d);
+    hsize_t len = length(g, d->len), chunk = len < CHUNK ? len : CHUNK;
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, set = H5I_INVALID_HID;
+    hid_t ft = d->type == D_STR ? w->str : file_type(d->type), mt = d->type == D_STR ? w->str : mem_type(d->type);
+    int status = FL_OK;
+
+    if (a == NULL)
+        return FL_OK;
+    space = H5Screate_simple(1, &len, NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0)
+        goto fail;
+    int level = d->compress == 2 ? w->deflate_edges : w->deflate;
+
+    if (d->compress && len > 0 && level > 0) {
+        if (H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+            (elem_size(d->type) > 1 && d->type != D_STR && H5Pset_shuffle(dcpl) < 0) ||
+            H5Pset_deflate(dcpl, (unsigned)level) < 0)
+            goto fail;
+    }
+    set = H5Dcreate2(w->file, d->name, ft, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (set < 0 || (len > 0 && H5Dwrite(set, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) < 0))
+        goto fail;
+    goto cleanup;
+fail:
+    status = WBAD("%s: cannot write dataset '%s'", w->path, d->name);
+cleanup:
+    if (set >= 0)
+        H5Dclose(set);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return status;
+}
+
+/* Writes the whole image to fd and syncs it. */
+static int write_image(writer *w, int fd, const char *tmp, const char *image, size_t size)
+{
+    while (size > 0) {
+        ssize_t k = write(fd, image, size < (1u << 30) ? size : (1u << 30));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return WBAD("writing '%s': %s", tmp, strerror(errno));
+        image += k;
+        size -= (size_t)k;
+    }
+    if (fsync(fd) != 0 && errno != EINVAL)
+        return WBAD("writing '%s': %s", tmp, strerror(errno));
+    return FL_OK;
+}
+
+/*
+ * Like host/io/results_h5.c, the file is built in memory by HDF5's core
+ * driver and written out with write(), through PATH.tmp.PID renamed at the
+ * end: HDF5 1.10 cannot recover from an I/O error while it closes a file,
+ * and a full disk usually shows up exactly there.
+ */
+int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int deflate_edges, char *message,
+                       size_t message_size)
+{
+    writer wr = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, deflate, deflate_edges};
+    writer *w = &wr;
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+    char *tmp = NULL, *image = NULL;
+    ssize_t image_size;
+    int status, fd = -1, have_tmp = 0, silenced = 0;
+    uint64_t n = g->n;
+    uint32_t version = FL_GRAPH_VERSION;
+    const char *format = FL_GRAPH_FORMAT;
+    struct stat st;
+    size_t i;
+
+    status = fl_i_h5graph_validate(g, path, message, message_size);
+    if (status != FL_OK)
+        return status;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return WBAD("cannot write '%s': it is a directory", path);
+    if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
+        silenced = 1;
+    tmp = malloc(strlen(path) + 32);
+    if (tmp == NULL) {
+        status = say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
+        goto cleanup;
+    }
+    sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0) {
+        status = WBAD("cannot create '%s': %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    have_tmp = 1;
+    status = FL_E_OUTPUT;
+    if ((fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        H5Pset_obj_track_times(fcpl, 0) < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
+        H5Pset_fapl_core(fapl, (size_t)16 << 20, 0) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
+        (w->file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0 || (w->str = H5Tcopy(H5T_C_S1)) < 0 ||
+        H5Tset_size(w->str, H5T_VARIABLE) < 0 || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0) {
+        status = WBAD("%s: cannot create the HDF5 file in memory", path);
+        goto cleanup;
+    }
+    if ((status = write_attr(w, "format", w->str, w->str, &format)) != FL_OK ||
+        (status = write_attr(w, "version", H5T_STD_U32LE, H5T_NATIVE_UINT32, &version)) != FL_OK ||
+        (status = write_attr(w, "n", H5T_STD_U64LE, H5T_NATIVE_UINT64, &n)) != FL_OK ||
+        (status = write_attr(w, "m", H5T_STD_U64LE, H5T_NATIVE_UINT64, &g->m)) != FL_OK)
+        goto cleanup;
+    if (g->source != NULL && (status = write_attr(w, "source", w->str, w->str, &g->source)) != FL_OK)
+        goto cleanup;
+    for (i = 0; i < NDS; i++)
+        if ((status = write_one(w, g, &ds[i])) != FL_OK)
+            goto cleanup;
+    if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0 || (image_size = H5Fget_file_image(w->file, NULL, 0)) < 0) {
+        status = WBAD("%s: cannot finish the HDF5 file in memory", path);
+        goto cleanup;
+    }
+    image = malloc(image_size ? (size_t)image_size : 1);
+    if (image == NULL) {
+        status = say(message, message_size, FL_E_NOMEM, "%s: out of memory for the file image", path);
+        goto cleanup;
+    }
+    if (H5Fget_file_image(w->file, image, (size_t)image_size) < 0) {
+        status = WBAD("%s: cannot copy the HDF5 file image", path);
+        goto cleanup;
+    }
+    H5Fclose(w->file);
+    w->file = H5I_INVALID_HID;
+    if ((status = write_image(w, fd, tmp, image, (size_t)image_size)) != FL_OK)
+        goto cleanup;
+    if (close(fd) != 0) {
+        fd = -1;
+        status = WBAD("writing '%s': %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        status = WBAD("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        goto cleanup;
+    }
+    have_tmp = 0;
+    status = FL_OK;
+cleanup:
+    free(image);
+    if (w->str >= 0)
+        H5Tclose(w->str);
+    if (w->file >= 0)
+        H5Fclose(w->file);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (fd >= 0)
+        close(fd);
+    if (have_tmp)
+        remove(tmp);
+    free(tmp);
+    if (silenced)
+        H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    return status;
+}
