@@ -23,10 +23,10 @@ typedef struct fl_packed {
     fl_pparam *pp;                           /* [npool] */
     uint32_t *members;                       /* [pool members] */
     uint32_t nmembers;
-    uint32_t *target; /* [ntarget] */
+    uint32_t *target;  /* [ntarget] */
     uint32_t *hit_tab; /* fl_hit_count's tables, FL_COUNT_MAX_DEG + 1 entries each */
     uint32_t nhit_tab; /* entries */
-    uint32_t nplanes; /* counter planes per trial word */
+    uint32_t nplanes;  /* counter planes per trial word */
     /* initial state of every trial word (the same for all trials) */
     fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
     fl_word *init_cnt;        /* [nplanes] */
