@@ -24,21 +24,21 @@
     fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_u64 *in_off, FL_GLOBAL const fl_u32 *in_src,                               \
         FL_GLOBAL const fl_u32 *in_eid, FL_GLOBAL const fl_u32 *in_q, FL_GLOBAL const fl_u32 *in_w,                    \
         FL_GLOBAL const fl_u64 *sup_off, FL_GLOBAL const fl_u32 *sup_src, FL_GLOBAL const fl_u32 *sup_eid,             \
-        FL_GLOBAL const fl_vparam *vp, FL_GLOBAL const fl_pparam *pp, FL_GLOBAL const fl_u32 *members,                 \
+        FL_GLOBAL const fl_vparam *vp, FL_GLOBAL const fl_pparam *pp, FL_GLOBAL const fl_u32 *members,  \
         FL_GLOBAL const fl_u32 *hit_tab
 
-/* Arguments 14..24: the state (fl_state). */
+/* Arguments 14..22: the state (fl_state). */
 #define FL_STATE_ARGS                                                                                                  \
     FL_GLOBAL fl_word *C, FL_GLOBAL fl_word *P, FL_GLOBAL fl_word *B, FL_GLOBAL const fl_word *D,                      \
         FL_GLOBAL fl_word *Dn, FL_GLOBAL fl_word *G, FL_GLOBAL fl_word *Cb, FL_GLOBAL fl_word *I,                      \
-        FL_GLOBAL fl_word *cnt, FL_GLOBAL fl_u32 *A, FL_GLOBAL fl_u32 *An
+        FL_GLOBAL fl_word *cnt
 
-/* Arguments 25..28: the random stream of this step (fl_rng without the word). */
+/* Arguments 23..26: the random stream of this step (fl_rng without the word). */
 #define FL_RNG_ARGS fl_u32 key0, fl_u32 key1, fl_u32 t, fl_u32 gword0
 
 #define FL_MAKE_GRAPH                                                                                                  \
     fl_graph g = {n, nw, in_off, in_src, in_eid, in_q, in_w, sup_off, sup_src, sup_eid, vp, pp, members, hit_tab}
-#define FL_MAKE_STATE fl_state s = {C, P, B, D, Dn, G, Cb, I, cnt, A, An}
+#define FL_MAKE_STATE fl_state s = {C, P, B, D, Dn, G, Cb, I, cnt}
 #define FL_MAKE_RNG fl_rng r = {key0, key1, t, gword0 + w}
 
 /* The (word, vertex) of this work-item; returns when outside the range. */
@@ -133,14 +133,6 @@ FL_KERNEL void fl_k_init_vertex(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *in
 }
 
 /* The counter planes: dimension 1 runs over the planes. */
-/* The summary of D (fl_summarize), one work-item per vertex. */
-FL_KERNEL void fl_k_summarize(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL fl_u32 *A)
-{
-    fl_u32 v = (fl_u32)get_global_id(0);
-    if (v < n)
-        fl_summarize(nw, D, A, v);
-}
-
 FL_KERNEL void fl_k_init_planes(fl_u32 nplanes, fl_u32 nw, FL_GLOBAL const fl_word *init_cnt, FL_GLOBAL fl_word *cnt)
 {
     FL_ITEM(nplanes);

@@ -95,13 +95,7 @@ typedef struct fl_state {
     FL_GLOBAL fl_word *Cb;      /* instant mode: C(t+1) before hits */
     FL_GLOBAL fl_word *I;       /* instant mode: hit */
     FL_GLOBAL fl_word *cnt;     /* counter planes */
-    FL_GLOBAL fl_u32 *A;        /* summary of D: bit w % 32 of A[v] is set if D[v][w] != 0 */
-    FL_GLOBAL fl_u32 *An;       /* summary of Dn, for instant mode */
 } fl_state;
-
-/* Whether word w of D can hold a down lane of vertex u, by its summary A
- * (fl_summarize): in-neighbours that cannot are not read at all. */
-#define FL_MAYBE_DOWN(A, u, w) ((((A)[u] >> ((w)&31u)) & 1u) != 0)
 
 /* Lanes in which some supervisor of v is up at t. */
 FL_INLINE fl_word fl_supervisor_up(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_u32 v, fl_u32 w)
@@ -253,16 +247,13 @@ FL_INLINE fl_word fl_hit_need(fl_vparam vp, fl_word C, fl_word Cb)
  * is the one of the per-edge draws, in instant mode too: the events
  * {Binomial(m, q) >= k} are nested in m in both forms (docs/model.md).
  */
-FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *A, fl_rng r,
-                               fl_u32 v, fl_u32 w, fl_word need, fl_u32 tab_off)
+FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
+                               fl_word need, fl_u32 tab_off)
 {
     fl_u32 nw = g->nw;
     fl_word c[5] = {0, 0, 0, 0, 0}, any = 0; /* counts up to 31 */
     for (fl_u64 e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
-        fl_u32 u = g->in_src[e];
-        if (!FL_MAYBE_DOWN(A, u, w))
-            continue;
-        fl_word x = D[(fl_u64)u * nw + w] & need;
+        fl_word x = D[(fl_u64)g->in_src[e] * nw + w] & need;
         any |= x;
         fl_bs_inc(c, 5u, x);
     }
@@ -310,24 +301,20 @@ FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, FL
  * words; above 1 the weights are summed in bit-sliced counters.  Lanes
  * already decided are not drawn again (masking never changes a lane).
  */
-FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *A, fl_rng r, fl_u32 v,
-                         fl_u32 w, fl_word need)
+FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w, fl_word need)
 {
     fl_u32 theta = g->vp[v].theta;
     if (theta == 0 || need == 0)
         return 0;
     fl_u32 tab = g->vp[v].hit_tab;
     if (tab != FL_NO_INDEX)
-        return fl_hit_count(g, D, A, r, v, w, need, tab);
+        return fl_hit_count(g, D, r, v, w, need, tab);
     fl_u32 nw = g->nw;
     fl_u64 e0 = g->in_off[v], e1 = g->in_off[v + 1];
     fl_word hit = 0;
     if (theta == 1) {
         for (fl_u64 e = e0; e < e1; e++) {
-            fl_u32 u = g->in_src[e];
-            if (!FL_MAYBE_DOWN(A, u, w))
-                continue;
-            fl_word m = D[(fl_u64)u * nw + w] & need & ~hit;
+            fl_word m = D[(fl_u64)g->in_src[e] * nw + w] & need & ~hit;
             if (m) {
                 hit |= fl_bernoulli(r, g->in_eid[e], FL_RNG_HIT, g->in_q[e], m);
                 if (hit == need)
@@ -342,10 +329,7 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, FL_GLOBA
         sum[b] = 0;
     fl_word over = 0;
     for (fl_u64 e = e0; e < e1 && hit != need; e++) {
-        fl_u32 u = g->in_src[e];
-        if (!FL_MAYBE_DOWN(A, u, w))
-            continue;
-        fl_word m = D[(fl_u64)u * nw + w] & need & ~hit;
+        fl_word m = D[(fl_u64)g->in_src[e] * nw + w] & need & ~hit;
         if (!m)
             continue;
         fl_word x = fl_bernoulli(r, g->in_eid[e], FL_RNG_HIT, g->in_q[e], m);
@@ -394,7 +378,7 @@ FL_INLINE void fl_step_vertex(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v,
     fl_u64 at = (fl_u64)v * g->nw + w;
     fl_word C = s.C[at];
     fl_word Cb = fl_vertex_base(g, s, r, v, w);
-    fl_word I = fl_hit(g, s.D, s.A, r, v, w, fl_hit_need(vp, C, Cb));
+    fl_word I = fl_hit(g, s.D, r, v, w, fl_hit_need(vp, C, Cb));
     fl_word Cn = fl_crashed_next(vp, C, Cb, I);
     s.Dn[at] = fl_down_next(vp, Cn, I);
     fl_commit(g, s, vp, v, w, Cn);
@@ -419,7 +403,7 @@ FL_INLINE int fl_instant_hit(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, 
 {
     fl_vparam vp = g->vp[v];
     fl_u64 at = (fl_u64)v * g->nw + w;
-    fl_word I = fl_hit(g, s.Dn, s.An, r, v, w, fl_hit_need(vp, s.C[at], s.Cb[at]));
+    fl_word I = fl_hit(g, s.Dn, r, v, w, fl_hit_need(vp, s.C[at], s.Cb[at]));
     int changed = I != s.I[at];
     s.I[at] = I;
     return changed;
@@ -438,16 +422,6 @@ FL_INLINE void fl_instant_commit(const fl_graph *g, fl_state s, fl_u32 v, fl_u32
     fl_vparam vp = g->vp[v];
     fl_u64 at = (fl_u64)v * g->nw + w;
     fl_commit(g, s, vp, v, w, fl_crashed_next(vp, s.C[at], s.Cb[at], s.I[at]));
-}
-
-/* The summary A[v] of v's words of D (see fl_state), after D is written. */
-FL_INLINE void fl_summarize(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL fl_u32 *A, fl_u32 v)
-{
-    fl_u32 a = 0;
-    for (fl_u32 w = 0; w < nw; w++)
-        if (D[(fl_u64)v * nw + w] != 0)
-            a |= 1u << (w & 31u);
-    A[v] = a;
 }
 
 /* ------------------------------------------------------------- tallies */

@@ -44,13 +44,12 @@ enum {
     K_TALLY_VERTEX,
     K_TALLY_TRIALS,
     K_TALLY_SYSTEM,
-    K_SUMMARIZE,
     K_COUNT
 };
 static const char *const kernel_names[K_COUNT] = {"fl_k_pool_grant",   "fl_k_step",         "fl_k_instant_base",
                                                   "fl_k_instant_hit",  "fl_k_instant_down", "fl_k_instant_commit",
                                                   "fl_k_init_vertex",  "fl_k_init_planes",  "fl_k_tally_vertex",
-                                                  "fl_k_tally_trials", "fl_k_tally_system", "fl_k_summarize"};
+                                                  "fl_k_tally_trials", "fl_k_tally_system"};
 
 /* Argument positions of step.cl's FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS. */
 enum {
@@ -66,8 +65,6 @@ enum {
     A_CB,
     A_I,
     A_CNT,
-    A_A,
-    A_AN,
     A_KEY0,
     A_KEY1,
     A_T,
@@ -103,7 +100,6 @@ typedef struct cl_backend {
     size_t max_item[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
     cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
     cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
-    cl_mem A0, A1; /* summaries of D0 and D1 (fl_summarize), swapped with them */
     cl_mem out_vertex, out_trials, out_system;
     uint32_t cap;        /* words the buffers hold */
     uint32_t nw, gword0; /* the current batch */
@@ -252,7 +248,7 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     cl_ulong global = device_ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE);
     cl_ulong max_alloc = device_ulong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
     size_t n1 = (size_t)pk->n + 1;
-    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,    pk->sup_off,
+    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,   pk->sup_off,
                                  pk->sup_src, pk->sup_eid, pk->vp,     pk->pp,   pk->members, pk->hit_tab};
     size_t bytes[G_COUNT] = {n1 * 8,
                              pk->m * 4,
@@ -266,8 +262,7 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
                              (size_t)pk->npool * sizeof(fl_pparam),
                              (size_t)pk->nmembers * 4,
                              (size_t)pk->nhit_tab * 4};
-    cl_ulong fixed =
-        (cl_ulong)pk->n * 12 /* out_vertex, A0, A1 */ + (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
+    cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
     cl_int rc;
     for (int i = 0; i < G_COUNT; i++) {
         fixed += bytes[i];
@@ -330,10 +325,6 @@ static int alloc_state(cl_backend *b, char *err, size_t err_size)
     CL_OK(rc, "clCreateBuffer (instant state)");
     b->I = scratch(b, instant ? plane : 0, &rc);
     CL_OK(rc, "clCreateBuffer (instant state)");
-    b->A0 = scratch(b, (size_t)pk->n * 4, &rc);
-    CL_OK(rc, "clCreateBuffer (summaries)");
-    b->A1 = scratch(b, (size_t)pk->n * 4, &rc);
-    CL_OK(rc, "clCreateBuffer (summaries)");
     b->cnt = scratch(b, (size_t)pk->nplanes * b->cap * 8, &rc);
     CL_OK(rc, "clCreateBuffer (counters)");
     b->lanes = scratch(b, (size_t)b->cap * 8, &rc);
@@ -421,8 +412,6 @@ static int set_step_args(cl_backend *b, int k, char *err, size_t err_size)
     ARG(k, A_CB, b->Cb);
     ARG(k, A_I, b->I);
     ARG(k, A_CNT, b->cnt);
-    ARG(k, A_A, b->A0);
-    ARG(k, A_AN, b->A1);
     if (k == K_POOL) {
         ARG(k, A_KEY0, b->pk->npool); /* the pool kernel has npool where the others have the seed */
     } else if (k == K_STEP || k == K_BASE || k == K_HIT) {
@@ -496,12 +485,6 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
     ARG(K_INIT_PLANES, 2, b->init_cnt);
     ARG(K_INIT_PLANES, 3, b->cnt);
     RUN(K_INIT_PLANES, 2, nw, pk->nplanes);
-    /* fl_k_summarize(n, nw, D, A) of the initial D */
-    ARG(K_SUMMARIZE, 0, pk->n);
-    ARG(K_SUMMARIZE, 1, b->nw);
-    ARG(K_SUMMARIZE, 2, b->D0);
-    ARG(K_SUMMARIZE, 3, b->A0);
-    RUN(K_SUMMARIZE, 1, pk->n, 1);
     /* the tallies' constant arguments */
     uint32_t block = FL_TALLY_BLOCK;
     ARG(K_TALLY_VERTEX, 0, pk->n);
@@ -529,20 +512,14 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
     for (int k = K_POOL; k <= K_COMMIT; k++) {
         ARG(k, A_D, b->D0);
         ARG(k, A_DN, b->D1);
-        ARG(k, A_A, b->A0);
-        ARG(k, A_AN, b->A1);
         if (k == K_STEP || k == K_BASE || k == K_HIT)
             ARG(k, A_T, t);
     }
-    ARG(K_SUMMARIZE, 2, b->D1);
-    ARG(K_SUMMARIZE, 3, b->A1);
     RUN(K_POOL, 2, nw, b->pk->npool);
     if (b->L->propagation == FL_PROP_SYNCHRONOUS) {
         RUN(K_STEP, 2, nw, n);
-        RUN(K_SUMMARIZE, 1, n, 1);
     } else {
         RUN(K_BASE, 2, nw, n);
-        RUN(K_SUMMARIZE, 1, n, 1);
         for (;;) {
             static const cl_int zero = 0;
             cl_int changed = 0;
@@ -554,16 +531,12 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
             if (!changed)
                 break;
             RUN(K_DOWN, 2, nw, n);
-            RUN(K_SUMMARIZE, 1, n, 1);
         }
         RUN(K_COMMIT, 2, nw, n);
     }
     cl_mem tmp = b->D0;
     b->D0 = b->D1;
     b->D1 = tmp;
-    tmp = b->A0;
-    b->A0 = b->A1;
-    b->A1 = tmp;
     return FL_OK;
 }
 
@@ -606,9 +579,9 @@ static void cl_close(void **self)
         return;
     if (b->queue)
         clFinish(b->queue);
-    cl_mem mems[] = {b->target,  b->init_C,     b->init_P,     b->init_cnt,   b->C,  b->P,   b->B,
-                     b->D0,      b->D1,         b->G,          b->Cb,         b->I,  b->cnt, b->lanes,
-                     b->changed, b->out_vertex, b->out_trials, b->out_system, b->A0, b->A1};
+    cl_mem mems[] = {b->target, b->init_C, b->init_P,  b->init_cnt,   b->C,          b->P,
+                     b->B,      b->D0,     b->D1,      b->G,          b->Cb,         b->I,
+                     b->cnt,    b->lanes,  b->changed, b->out_vertex, b->out_trials, b->out_system};
     for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
         if (mems[i])
             clReleaseMemObject(mems[i]);

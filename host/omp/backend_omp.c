@@ -23,8 +23,7 @@ typedef struct omp_backend {
     const fl_word *lanes; /* its lanes */
     fl_graph g;
     fl_state s;
-    fl_word *D0, *D1;  /* D at t and t+1, swapped after each step */
-    uint32_t *A0, *A1; /* their summaries (fl_summarize), swapped with them */
+    fl_word *D0, *D1; /* D at t and t+1, swapped after each step */
     char device[64];
 } omp_backend;
 
@@ -44,8 +43,6 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     b->s.B = malloc((words + 1) * sizeof(fl_word));
     b->D0 = malloc((words + 1) * sizeof(fl_word));
     b->D1 = calloc(words + 1, sizeof(fl_word));
-    b->A0 = calloc((size_t)pk->n + 1, sizeof(uint32_t));
-    b->A1 = calloc((size_t)pk->n + 1, sizeof(uint32_t));
     b->s.G = pk->npool ? calloc(words + 1, sizeof(fl_word)) : NULL;
     b->s.cnt = malloc(((size_t)pk->nplanes * nw + 1) * sizeof(fl_word));
     if (L->propagation == FL_PROP_INSTANT) {
@@ -54,7 +51,7 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
         if (!b->s.Cb || !b->s.I)
             goto nomem;
     }
-    if (!b->s.C || !b->s.P || !b->s.B || !b->D0 || !b->D1 || !b->A0 || !b->A1 || (pk->npool && !b->s.G) || !b->s.cnt)
+    if (!b->s.C || !b->s.P || !b->s.B || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
         goto nomem;
     snprintf(b->device, sizeof b->device, "CPU, %d OpenMP threads", L->threads);
     *self = b;
@@ -94,8 +91,6 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
     for (uint32_t p = 0; p < pk->nplanes; p++)
         for (uint32_t w = 0; w < nw; w++)
             b->s.cnt[(size_t)p * nw + w] = pk->init_cnt[p];
-    for (uint32_t v = 0; v < pk->n; v++)
-        fl_summarize(nw, b->D0, b->A0, v);
     return FL_OK;
 }
 
@@ -103,26 +98,6 @@ static fl_rng rng_for(const omp_backend *b, uint32_t t, uint32_t w)
 {
     fl_rng r = {b->L->key0, b->L->key1, t, b->gword0 + w};
     return r;
-}
-
-/* How many vertices ahead the in-neighbours' words are prefetched. */
-#define PREFETCH_AHEAD 4u
-
-/* Asks for the cache lines of v's in-neighbours' down words that the step
- * of v will read (those its summary A does not rule out): they lie at
- * random places of D, the only irregular reads of a step. */
-static void prefetch_sources(const fl_graph *g, const fl_word *D, const uint32_t *A, uint32_t v)
-{
-    if (v >= g->n)
-        return;
-    for (uint64_t e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
-        uint32_t u = g->in_src[e];
-        if (A[u] == 0)
-            continue;
-        const fl_word *src = D + (size_t)u * g->nw;
-        for (uint32_t w = 0; w < g->nw; w += 8)
-            __builtin_prefetch(src + w);
-    }
 }
 
 static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
@@ -136,8 +111,6 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     int threads = L->threads;
     b->s.D = b->D0;
     b->s.Dn = b->D1;
-    b->s.A = b->A0;
-    b->s.An = b->A1;
     fl_state s = b->s;
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -147,19 +120,14 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
 
     if (L->propagation == FL_PROP_SYNCHRONOUS) {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
-        for (uint32_t v = 0; v < n; v++) {
-            prefetch_sources(g, s.D, s.A, v + PREFETCH_AHEAD);
+        for (uint32_t v = 0; v < n; v++)
             for (uint32_t w = 0; w < nw; w++)
                 fl_step_vertex(g, s, rng_for(b, t, w), v, w);
-            fl_summarize(nw, s.Dn, s.An, v);
-        }
     } else {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
-        for (uint32_t v = 0; v < n; v++) {
+        for (uint32_t v = 0; v < n; v++)
             for (uint32_t w = 0; w < nw; w++)
                 fl_instant_base(g, s, rng_for(b, t, w), v, w);
-            fl_summarize(nw, s.Dn, s.An, v);
-        }
         for (;;) {
             int changed = 0;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads) reduction(| : changed)
@@ -169,11 +137,9 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
             if (!changed)
                 break;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
-            for (uint32_t v = 0; v < n; v++) {
+            for (uint32_t v = 0; v < n; v++)
                 for (uint32_t w = 0; w < nw; w++)
                     fl_instant_down(g, s, v, w);
-                fl_summarize(nw, s.Dn, s.An, v);
-            }
         }
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++)
@@ -183,9 +149,6 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     fl_word *tmp = b->D0;
     b->D0 = b->D1;
     b->D1 = tmp;
-    uint32_t *atmp = b->A0;
-    b->A0 = b->A1;
-    b->A1 = atmp;
     return FL_OK;
 }
 
@@ -242,8 +205,6 @@ static void omp_close(void **self)
     free(b->s.B);
     free(b->D0);
     free(b->D1);
-    free(b->A0);
-    free(b->A1);
     free(b->s.G);
     free(b->s.Cb);
     free(b->s.I);
