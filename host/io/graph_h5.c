@@ -59,7 +59,7 @@ typedef struct dsdesc {
 
 /* In the order written; classes before class, capacity before pool. */
 static const dsdesc ds[] = {
-    {"row_offset", D_U64, L_N1, R_OFFSETS, 1, OFF(row_offset), 1},
+    {"row_offset", D_U64, L_N1, R_OFFSETS, 1, OFF(row_offset), 2},
     {"col", D_U32, L_M, R_VERTEX, 1, OFF(col), 2},
     {"edge_order", D_U64, L_M, R_PERM, 0, OFF(edge_order), 2},
     {"q", D_F64, L_M, R_PROB, 0, OFF(q), 2},
