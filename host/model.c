@@ -2101,7 +2101,8 @@ static int resolve_params(loader *L)
      * (mostly page faults of the fresh vp array).  A threshold too large is
      * reported for the first such vertex, as a sequential loop would. */
     int64_t nv = (int64_t)m->n, iv, bad = nv;
-#pragma omp parallel for schedule(static, 16384) reduction(min : bad)
+    int any_pool = 0;
+#pragma omp parallel for schedule(static, 16384) reduction(min : bad) reduction(| : any_pool)
     for (iv = 0; iv < nv; iv++) {
         uint32_t x = (uint32_t)iv;
         fl_vertex_params *vp = &m->vp[x];
@@ -2122,6 +2123,7 @@ static int resolve_params(loader *L)
             apply_file(L, vp, &fraction_line, L->gidx[x]);
         if (x < L->ninline)
             apply(vp, &fraction_line, &L->own[x]);
+        any_pool |= vp->pool != FL_NONE;
         if (vp->threshold_fraction >= 0.0) {
             double theta = fraction_threshold(vp->threshold_fraction, win[x]);
 
@@ -2131,6 +2133,7 @@ static int resolve_params(loader *L)
                 vp->threshold = (uint32_t)theta;
         }
     }
+    m->any_pool = any_pool;
     if (bad < nv) {
         /* Resolved again, sequentially, for the line to report. */
         fl_vertex_params vp;
@@ -2222,6 +2225,7 @@ static void clear(fl_model *m)
     m->vertex_name = NULL;
     m->vertex_class = NULL;
     m->vp = NULL;
+    m->any_pool = 0;
     m->class_name = NULL;
     m->m = m->ns = 0;
     m->edge_from = m->edge_to = m->edge_weight = NULL;
@@ -2439,7 +2443,7 @@ uint32_t fl_model_pool_count(const fl_model *model)
     uint32_t v, u, count = 0;
     uint8_t *seen;
 
-    if (model == NULL || model->vp == NULL)
+    if (model == NULL || model->vp == NULL || !model->any_pool)
         return 0;
     seen = calloc((size_t)model->n / 8 + 1, 1);
     for (v = 0; v < model->n; v++) {

@@ -51,6 +51,7 @@ struct fl_model {
     uint32_t name_block_lo, name_block_hi;
     uint32_t *vertex_class; /* [n], class index or FL_NONE */
     fl_vertex_params *vp;   /* [n] */
+    int any_pool;           /* some vp[v].pool != FL_NONE */
 
     uint32_t nclass;
     char **class_name; /* [nclass], in file order */
