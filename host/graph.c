@@ -146,8 +146,8 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, char *err, size_t err_siz
         uint64_t at = pk->in_off[v] + fill[v]++;
         pk->in_src[at] = md->edge_from[e];
         pk->in_eid[at] = (uint32_t)e;
-        pk->in_q[at] = fl_i_prob_fixed(md->edge_q[e]);
-        pk->in_w[at] = md->edge_weight[e];
+        pk->in_q[at] = fl_i_prob_fixed(fl_i_edge_q(md, e));
+        pk->in_w[at] = fl_i_edge_weight(md, e);
     }
 
     /* supervisors, stable by supervised vertex */

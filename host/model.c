@@ -262,6 +262,11 @@ typedef struct loader {
     double graph_q;
     size_t ecap; /* capacity of edge_from and edge_to */
     uint64_t m_inline;
+    /* the inline edges' weight and q: inline_w0 / inline_q0 for all, unless
+     * they vary (*_mixed) */
+    uint32_t inline_w0;
+    double inline_q0;
+    int inline_w_mixed, inline_q_mixed;
     int in_callback_error; /* the edge callback wrote m->error itself */
 
     /* an HDF5 graph import (graph_h5.h), kept until phase C */
@@ -1307,6 +1312,13 @@ cleanup:
     return status;
 }
 
+/* Bitwise equality: -0.0 and 0.0 stay apart, so a value kept once for all
+ * edges is exactly each edge's. */
+static bool same_f64(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
 /*
  * edges: entries.  Pass 0 checks them and counts them (m_inline); pass 1,
  * after the import, resolves the names and fills slots 0 .. m_inline-1.
@@ -1348,14 +1360,24 @@ static int edges_pass(loader *L, int fill)
             FL_CHECK(vertex_ref(L, val[1], line[1], "to", &to));
             m->edge_from[i] = from;
             m->edge_to[i] = to;
-            m->edge_weight[i] = (uint32_t)w;
-            m->edge_q[i] = q;
+            /* Without the arrays, every edge has these values already. */
+            if (m->edge_weight != NULL)
+                m->edge_weight[i] = (uint32_t)w;
+            if (m->edge_q != NULL)
+                m->edge_q[i] = q;
         } else {
             const char *s;
             size_t len;
 
             FL_CHECK(get_text(L, val[0], line[0], "from", "a vertex name", &s, &len));
             FL_CHECK(get_text(L, val[1], line[1], "to", "a vertex name", &s, &len));
+            if (i == 0) {
+                L->inline_w0 = (uint32_t)w;
+                L->inline_q0 = q;
+            } else {
+                L->inline_w_mixed |= (uint32_t)w != L->inline_w0;
+                L->inline_q_mixed |= !same_f64(q, L->inline_q0);
+            }
         }
         i++;
     }
@@ -1569,23 +1591,6 @@ static int add_class(loader *L, const char *name, uint32_t *id)
     return FL_OK;
 }
 
-/* "123" for 123, malloc'd. */
-static char *decimal_name(uint32_t x)
-{
-    char b[12], *s;
-    int k = 11;
-
-    b[k] = '\0';
-    do {
-        b[--k] = (char)('0' + x % 10);
-        x /= 10;
-    } while (x != 0);
-    s = malloc((size_t)(12 - k));
-    if (s != NULL)
-        memcpy(s, b + k, (size_t)(12 - k));
-    return s;
-}
-
 /* A canonical decimal label below limit, or FL_NONE. */
 static uint32_t decimal_label(const char *s, uint32_t limit)
 {
@@ -1698,15 +1703,37 @@ static int import_h5(loader *L)
             if (x != FL_NONE)
                 L->gmap[x] = i;
         }
+        /* Their names, written into one block (a million mallocs of a few
+         * bytes would cost more than the rest of the vertices). */
+        size_t size = 0, dlen = 1, k;
+        uint64_t lo, p10 = 10;
+        char dec[12] = "0", *at;
+
+        for (lo = 0, k = 1; lo < g->n; lo = p10, p10 *= 10, k++)
+            size += (size_t)((p10 < g->n ? p10 : g->n) - lo) * (k + 1);
+        m->name_block = at = malloc(size != 0 ? size : 1);
+        if (at == NULL)
+            goto out_of_memory;
+        m->name_block_lo = m->name_block_hi = m->n;
         for (i = 0; i < g->n; i++) {
-            if (L->gmap[i] != FL_NONE)
-                continue;
-            m->vertex_name[m->n] = decimal_name(i);
-            if (m->vertex_name[m->n] == NULL)
-                goto out_of_memory;
-            m->vertex_class[m->n] = L->graph_class;
-            L->gmap[i] = m->n++;
+            if (L->gmap[i] == FL_NONE) {
+                memcpy(at, dec, dlen + 1);
+                m->vertex_name[m->n] = at;
+                at += dlen + 1;
+                m->vertex_class[m->n] = L->graph_class;
+                L->gmap[i] = m->n++;
+            }
+            /* dec = i + 1 */
+            for (k = dlen; k > 0 && dec[k - 1] == '9'; k--)
+                dec[k - 1] = '0';
+            if (k == 0) {
+                memmove(dec + 1, dec, dlen + 1);
+                dec[0] = '1';
+                dlen++;
+            } else
+                dec[k - 1]++;
         }
+        m->name_block_hi = m->n;
     }
     /* The file's class wins over graph: class; an inline vertex keeps its own. */
     if (g->vclass != NULL)
@@ -1788,15 +1815,18 @@ static void h5_edge_values(loader *L)
     fl_model *m = L->m;
     uint64_t k;
 
-    if (g->q == NULL && g->weight == NULL)
+    const double *q = m->edge_q != NULL ? g->q : NULL;
+    const uint32_t *w = m->edge_weight != NULL ? g->weight : NULL;
+
+    if (q == NULL && w == NULL)
         return;
     for (k = 0; k < g->m; k++) {
         uint64_t j = L->m_inline + (g->edge_order != NULL ? g->edge_order[k] : k);
 
-        if (g->q != NULL)
-            m->edge_q[j] = g->q[k];
-        if (g->weight != NULL)
-            m->edge_weight[j] = g->weight[k];
+        if (q != NULL)
+            m->edge_q[j] = q[k];
+        if (w != NULL)
+            m->edge_weight[j] = w[k];
     }
 }
 
@@ -1881,8 +1911,10 @@ static int import_graph(loader *L)
 {
     fl_model *m = L->m;
     char msg[sizeof m->error];
-    uint64_t i;
-    int status;
+    uint64_t i, nimp;
+    uint32_t imp_w;
+    double imp_q;
+    int status, imp_w_mixed = 0, imp_q_mixed = 0, w_arrays, q_arrays;
 
     m->m = L->m_inline;
     if (reserve_edges(L, m->m) != FL_OK)
@@ -1915,21 +1947,48 @@ static int import_graph(loader *L)
                 L->ecap = (size_t)m->m;
         }
     }
+    /*
+     * Weight and q: one value for all edges, without per-edge arrays, when
+     * the inline edges agree among themselves and with the imported ones
+     * (the graph: block's values, or a file's dataset whose elements are
+     * all equal).
+     */
+    nimp = m->m - L->m_inline;
+    imp_w = L->graph_weight;
+    imp_q = L->graph_q;
+    if (L->graph_h5 && L->g.weight != NULL && L->g.m != 0) {
+        imp_w = L->g.weight[0];
+        for (i = 1; i < L->g.m && !imp_w_mixed; i++)
+            imp_w_mixed = L->g.weight[i] != imp_w;
+    }
+    if (L->graph_h5 && L->g.q != NULL && L->g.m != 0) {
+        imp_q = L->g.q[0];
+        for (i = 1; i < L->g.m && !imp_q_mixed; i++)
+            imp_q_mixed = !same_f64(L->g.q[i], imp_q);
+    }
+    m->edge_weight_all = L->m_inline != 0 ? L->inline_w0 : imp_w;
+    m->edge_q_all = L->m_inline != 0 ? L->inline_q0 : imp_q;
+    w_arrays = imp_w_mixed || L->inline_w_mixed || (L->m_inline != 0 && nimp != 0 && L->inline_w0 != imp_w);
+    q_arrays = imp_q_mixed || L->inline_q_mixed || (L->m_inline != 0 && nimp != 0 && !same_f64(L->inline_q0, imp_q));
     if (L->graph_h5 && L->m_inline == 0 && L->g.edge_order == NULL) {
         /* the file's own arrays, in place (see import_h5) */
-        m->edge_q = L->g.q;
-        m->edge_weight = L->g.weight;
-        L->g.q = NULL;
-        L->g.weight = NULL;
+        if (w_arrays) {
+            m->edge_weight = L->g.weight;
+            L->g.weight = NULL;
+        }
+        if (q_arrays) {
+            m->edge_q = L->g.q;
+            L->g.q = NULL;
+        }
     }
-    if (m->edge_weight == NULL) {
+    if (w_arrays && m->edge_weight == NULL) {
         m->edge_weight = fl_i_big_alloc((size_t)m->m * sizeof *m->edge_weight);
         if (m->edge_weight == NULL)
             return nomem(L);
         for (i = L->m_inline; i < m->m; i++)
             m->edge_weight[i] = L->graph_weight;
     }
-    if (m->edge_q == NULL) {
+    if (q_arrays && m->edge_q == NULL) {
         m->edge_q = fl_i_big_alloc((size_t)m->m * sizeof *m->edge_q);
         if (m->edge_q == NULL)
             return nomem(L);
@@ -2022,7 +2081,8 @@ static int resolve_params(loader *L)
         FL_CHECK(resolve_pool(L, &L->own[v]));
         any_fraction |= (L->own[v].given & (1u << P_FRACTION)) != 0;
     }
-    m->vp = malloc((m->n != 0 ? (size_t)m->n : 1) * sizeof *m->vp);
+    /* 80 bytes a vertex: huge pages, where they are, fault in faster. */
+    m->vp = fl_i_big_alloc((m->n != 0 ? (size_t)m->n : 1) * sizeof *m->vp);
     if (m->vp == NULL) {
         status = nomem(L);
         goto cleanup;
@@ -2035,10 +2095,17 @@ static int resolve_params(loader *L)
             goto cleanup;
         }
         for (e = 0; e < m->m; e++)
-            win[m->edge_to[e]] += m->edge_weight[e];
+            win[m->edge_to[e]] += fl_i_edge_weight(m, e);
     }
-    for (v = 0; v < m->n; v++) {
-        fl_vertex_params *vp = &m->vp[v];
+    /* Vertices are independent: a million of them resolve on all cores
+     * (mostly page faults of the fresh vp array).  A threshold too large is
+     * reported for the first such vertex, as a sequential loop would. */
+    int64_t nv = (int64_t)m->n, iv, bad = nv;
+    int any_pool = 0;
+#pragma omp parallel for schedule(static, 16384) reduction(min : bad) reduction(| : any_pool)
+    for (iv = 0; iv < nv; iv++) {
+        uint32_t x = (uint32_t)iv;
+        fl_vertex_params *vp = &m->vp[x];
         int fraction_line = 0;
 
         memset(vp, 0, sizeof *vp);
@@ -2050,24 +2117,44 @@ static int resolve_params(loader *L)
         vp->unavailability = -1.0;
         vp->pool = FL_NONE;
         apply(vp, &fraction_line, &L->defaults);
-        if (m->vertex_class[v] != FL_NONE)
-            apply(vp, &fraction_line, &L->cls[m->vertex_class[v]]);
-        if (L->gidx != NULL && L->gidx[v] != FL_NONE)
-            apply_file(L, vp, &fraction_line, L->gidx[v]);
-        if (v < L->ninline)
-            apply(vp, &fraction_line, &L->own[v]);
+        if (m->vertex_class[x] != FL_NONE)
+            apply(vp, &fraction_line, &L->cls[m->vertex_class[x]]);
+        if (L->gidx != NULL && L->gidx[x] != FL_NONE)
+            apply_file(L, vp, &fraction_line, L->gidx[x]);
+        if (x < L->ninline)
+            apply(vp, &fraction_line, &L->own[x]);
+        any_pool |= vp->pool != FL_NONE;
         if (vp->threshold_fraction >= 0.0) {
-            double theta = fraction_threshold(vp->threshold_fraction, win[v]);
-            char b[SHOW_SIZE];
+            double theta = fraction_threshold(vp->threshold_fraction, win[x]);
 
-            if (theta > (double)UINT32_MAX) {
-                status = fail(L, FL_E_MODEL, fraction_line, "threshold_fraction",
-                              "gives vertex '%s' a threshold of %.0f, above %u",
-                              show(b, m->vertex_name[v], strlen(m->vertex_name[v])), theta, (unsigned)UINT32_MAX);
-                goto cleanup;
-            }
-            vp->threshold = (uint32_t)theta;
+            if (theta > (double)UINT32_MAX)
+                bad = iv < bad ? iv : bad;
+            else
+                vp->threshold = (uint32_t)theta;
         }
+    }
+    m->any_pool = any_pool;
+    if (bad < nv) {
+        /* Resolved again, sequentially, for the line to report. */
+        fl_vertex_params vp;
+        int fraction_line = 0;
+        char b[SHOW_SIZE];
+
+        v = (uint32_t)bad;
+        vp = m->vp[v];
+        vp.threshold_fraction = -1.0;
+        apply(&vp, &fraction_line, &L->defaults);
+        if (m->vertex_class[v] != FL_NONE)
+            apply(&vp, &fraction_line, &L->cls[m->vertex_class[v]]);
+        if (L->gidx != NULL && L->gidx[v] != FL_NONE)
+            apply_file(L, &vp, &fraction_line, L->gidx[v]);
+        if (v < L->ninline)
+            apply(&vp, &fraction_line, &L->own[v]);
+        status =
+            fail(L, FL_E_MODEL, fraction_line, "threshold_fraction", "gives vertex '%s' a threshold of %.0f, above %u",
+                 show(b, m->vertex_name[v], strlen(m->vertex_name[v])),
+                 fraction_threshold(vp.threshold_fraction, win[v]), (unsigned)UINT32_MAX);
+        goto cleanup;
     }
 cleanup:
     free(win);
@@ -2110,7 +2197,11 @@ static void clear(fl_model *m)
 
     if (m->vertex_name != NULL)
         for (i = 0; i < m->n; i++)
-            free(m->vertex_name[i]);
+            if (i < m->name_block_lo || i >= m->name_block_hi)
+                free(m->vertex_name[i]);
+    free(m->name_block);
+    m->name_block = NULL;
+    m->name_block_lo = m->name_block_hi = 0;
     if (m->class_name != NULL)
         for (i = 0; i < m->nclass; i++)
             free(m->class_name[i]);
@@ -2134,10 +2225,13 @@ static void clear(fl_model *m)
     m->vertex_name = NULL;
     m->vertex_class = NULL;
     m->vp = NULL;
+    m->any_pool = 0;
     m->class_name = NULL;
     m->m = m->ns = 0;
     m->edge_from = m->edge_to = m->edge_weight = NULL;
     m->edge_q = NULL;
+    m->edge_weight_all = 1;
+    m->edge_q_all = 1.0;
     m->sup_from = m->sup_to = m->target = NULL;
     m->target_k = 1;
     m->steps = FL_DEFAULT_STEPS;
@@ -2349,7 +2443,7 @@ uint32_t fl_model_pool_count(const fl_model *model)
     uint32_t v, u, count = 0;
     uint8_t *seen;
 
-    if (model == NULL || model->vp == NULL)
+    if (model == NULL || model->vp == NULL || !model->any_pool)
         return 0;
     seen = calloc((size_t)model->n / 8 + 1, 1);
     for (v = 0; v < model->n; v++) {

@@ -42,17 +42,29 @@ struct fl_model {
     size_t text_len;
     uint8_t sha256[32]; /* of text */
 
-    uint32_t n;             /* vertices */
-    char **vertex_name;     /* [n] */
+    uint32_t n;         /* vertices */
+    char **vertex_name; /* [n] */
+    /* Names [name_block_lo, name_block_hi) point into name_block (one
+     * allocation for an import's generated labels "0".."n-1"); the others
+     * are malloc'd one by one. */
+    char *name_block;
+    uint32_t name_block_lo, name_block_hi;
     uint32_t *vertex_class; /* [n], class index or FL_NONE */
     fl_vertex_params *vp;   /* [n] */
+    int any_pool;           /* some vp[v].pool != FL_NONE */
 
     uint32_t nclass;
     char **class_name; /* [nclass], in file order */
 
-    uint64_t m;                                  /* dependency edges u -> v (v needs u) */
-    uint32_t *edge_from, *edge_to, *edge_weight; /* [m] */
-    double *edge_q;                              /* [m] */
+    uint64_t m;                    /* dependency edges u -> v (v needs u) */
+    uint32_t *edge_from, *edge_to; /* [m] */
+    /* Per-edge weight and q, or NULL when every edge has the same value,
+     * edge_weight_all / edge_q_all (a 16M-edge import then spends no 192 MB
+     * on them).  Read them through fl_i_edge_weight and fl_i_edge_q. */
+    uint32_t *edge_weight; /* [m] or NULL */
+    double *edge_q;        /* [m] or NULL */
+    uint32_t edge_weight_all;
+    double edge_q_all;
 
     uint64_t ns;                 /* supervision edges s => v */
     uint32_t *sup_from, *sup_to; /* [ns] */
@@ -65,6 +77,17 @@ struct fl_model {
     uint64_t seed;
     int propagation; /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
 };
+
+/* The weight and q of edge e (e < m). */
+static inline uint32_t fl_i_edge_weight(const fl_model *m, uint64_t e)
+{
+    return m->edge_weight != NULL ? m->edge_weight[e] : m->edge_weight_all;
+}
+
+static inline double fl_i_edge_q(const fl_model *m, uint64_t e)
+{
+    return m->edge_q != NULL ? m->edge_q[e] : m->edge_q_all;
+}
 
 /* Defaults of the simulation: block when the model leaves them out. */
 #define FL_DEFAULT_STEPS 100u

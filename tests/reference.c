@@ -115,7 +115,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
 
             /* the transmission draws of every edge */
             for (uint64_t e = 0; e < md->m; e++)
-                X[e] = draw(md->edge_q[e], seed, t, trial, (uint32_t)e, FL_RNG_HIT);
+                X[e] = draw(fl_i_edge_q(md, e), seed, t, trial, (uint32_t)e, FL_RNG_HIT);
 
             /* 2. repair, with the pool requests first */
             for (uint32_t v = 0; v < n; v++) {
@@ -195,7 +195,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                     for (uint64_t e = 0; e < md->m; e++) {
                         if (md->edge_to[e] == v && from[md->edge_from[e]]) {
                             down_in++;
-                            S += X[e] ? md->edge_weight[e] : 0;
+                            S += X[e] ? fl_i_edge_weight(md, e) : 0;
                         }
                     }
                     int hit = md->vp[v].threshold > 0 && S >= md->vp[v].threshold;

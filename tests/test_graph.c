@@ -97,8 +97,8 @@ static int same_model(const fl_model *a, const fl_model *b)
         if (strcmp(a->class_name[c], b->class_name[c]))
             return 0;
     for (uint64_t e = 0; e < a->m; e++)
-        if (a->edge_from[e] != b->edge_from[e] || a->edge_to[e] != b->edge_to[e] || a->edge_q[e] != b->edge_q[e] ||
-            a->edge_weight[e] != b->edge_weight[e])
+        if (a->edge_from[e] != b->edge_from[e] || a->edge_to[e] != b->edge_to[e] ||
+            fl_i_edge_q(a, e) != fl_i_edge_q(b, e) || fl_i_edge_weight(a, e) != fl_i_edge_weight(b, e))
             return 0;
     for (uint64_t s = 0; s < a->ns; s++)
         if (a->sup_from[s] != b->sup_from[s] || a->sup_to[s] != b->sup_to[s])
@@ -135,7 +135,7 @@ static void test_edgelist_round_trip(void)
     CU_ASSERT_EQUAL(a->m, 7);
     CU_ASSERT(same_model(a, b));
     /* the graph: block's q and weight apply: an edge list has none of its own */
-    CU_ASSERT(b->m == 7 && b->edge_q[6] == 0.25 && b->edge_weight[6] == 3);
+    CU_ASSERT(b->m == 7 && fl_i_edge_q(b, 6) == 0.25 && fl_i_edge_weight(b, 6) == 3);
     /* and an .h5 -> .h5 conversion changes nothing */
     CU_ASSERT_EQUAL(CLI("convert", tmp("rt.h5"), "-o", tmp("rt2.h5"), "--deflate-edges", "6"), 0);
     snprintf(text, sizeof text, yaml, "rt2.h5");
@@ -214,8 +214,8 @@ static void test_file_values_win(void)
     CU_ASSERT_STRING_EQUAL(b->vertex_name[2], "db0");
     CU_ASSERT_EQUAL(b->m, 8);
     CU_ASSERT(b->edge_from[0] == 0 && b->edge_to[0] == 1);
-    CU_ASSERT(b->edge_to[1] == 1 && b->edge_weight[1] == 2 && b->edge_q[1] == 1.0); /* web2 -> lb, weight 2 */
-    CU_ASSERT(b->edge_q[2] == 0.9);
+    CU_ASSERT(b->edge_to[1] == 1 && fl_i_edge_weight(b, 1) == 2 && fl_i_edge_q(b, 1) == 1.0); /* web2 -> lb, weight 2 */
+    CU_ASSERT(fl_i_edge_q(b, 2) == 0.9);
     /* classes: the model's, then the file's new ones in file order */
     CU_ASSERT(b->nclass == 4 && !strcmp(b->class_name[2], "web") && !strcmp(b->class_name[3], "unused"));
     CU_ASSERT(b->vertex_class[2] == 0);  /* db0: the file's class db is the model's db */
@@ -247,6 +247,83 @@ static void test_numeric_labels(void)
         found += b->edge_from[e] == 0;
     CU_ASSERT_EQUAL(found, 3); /* vertex "4" (middle of the bottom row) has 3 neighbours */
     fl_model_destroy(&b);
+}
+
+/* Per-edge q and weight arrays only where the values vary; the same results either way. */
+static void test_edge_values_constant(void)
+{
+    char name[16];
+    CU_ASSERT_EQUAL_FATAL(CLI("generate", "grid", "--rows", "15", "--cols", "10", "-o", tmp("g150.h5")), 0);
+    /* no per-edge values anywhere: constants, and generated labels "0".."149" */
+    tu_write("c1.yaml", "faultline: 1\ndefaults: { p_fail: 0.05, p_repair: 0.2 }\n"
+                        "graph: { path: g150.h5, q: 0.5, weight: 2 }\n");
+    fl_model *a = tu_load(tmp("c1.yaml"));
+    CU_ASSERT_FATAL(a != NULL);
+    CU_ASSERT(a->n == 150 && a->m == 2 * (15 * 9 + 14 * 10));
+    CU_ASSERT(a->edge_q == NULL && a->edge_weight == NULL && a->edge_q_all == 0.5 && a->edge_weight_all == 2);
+    for (uint32_t v = 0; v < a->n; v++) {
+        snprintf(name, sizeof name, "%u", v);
+        CU_ASSERT_STRING_EQUAL_FATAL(a->vertex_name[v], name);
+    }
+    /* the same values spelled out per edge: arrays, and bit-identical results */
+    fl_model *b = tu_load(tmp("c1.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    b->edge_q = malloc(b->m * sizeof *b->edge_q);
+    b->edge_weight = malloc(b->m * sizeof *b->edge_weight);
+    CU_ASSERT_FATAL(b->edge_q != NULL && b->edge_weight != NULL);
+    for (uint64_t e = 0; e < b->m; e++) {
+        b->edge_q[e] = 0.5;
+        b->edge_weight[e] = 2;
+    }
+    b->edge_q_all = 0.0; /* must not be read */
+    b->edge_weight_all = 0;
+    fl_sim *sa = tu_run(a, 128, 40, 5, 0, 1, FL_PROP_DEFAULT, 1);
+    fl_sim *sb = tu_run(b, 128, 40, 5, 0, 2, FL_PROP_DEFAULT, 1);
+    CU_ASSERT_FATAL(sa != NULL && sb != NULL);
+    CU_ASSERT(memcmp(fl_sim_down_count(sa), fl_sim_down_count(sb), 128 * 41 * sizeof(uint32_t)) == 0);
+    CU_ASSERT(memcmp(fl_sim_vertex_unavailability(sa), fl_sim_vertex_unavailability(sb), a->n * sizeof(double)) == 0);
+    CU_ASSERT(fl_sim_down_fraction(sa)[40] > 0.0);
+    fl_sim_destroy(&sa);
+    fl_sim_destroy(&sb);
+    fl_model_destroy(&b);
+    /* a file whose q and weight datasets hold one value: constants too */
+    CU_ASSERT_EQUAL_FATAL(CLI("convert", tmp("c1.yaml"), "-o", tmp("c1.h5")), 0);
+    tu_write("c2.yaml", "faultline: 1\ngraph: { path: c1.h5 }\n");
+    b = tu_load(tmp("c2.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT(b->edge_q == NULL && b->edge_weight == NULL && b->edge_q_all == 0.5 && b->edge_weight_all == 2);
+    fl_model_destroy(&b);
+    /* inline edges with the graph's values: still constants */
+    tu_write("c3.yaml",
+             "faultline: 1\nvertices: [{ name: x }]\n"
+             "edges:\n  - { from: x, to: '3', q: 0.5, weight: 2 }\n  - { from: '7', to: x, q: 0.5, weight: 2 }\n"
+             "graph: { path: g150.h5, q: 0.5, weight: 2 }\n");
+    b = tu_load(tmp("c3.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT(b->m == a->m + 2 && b->edge_q == NULL && b->edge_weight == NULL);
+    CU_ASSERT(b->edge_q_all == 0.5 && b->edge_weight_all == 2);
+    fl_model_destroy(&b);
+    /* inline edges with other values: arrays, each edge its own */
+    tu_write("c4.yaml", "faultline: 1\nvertices: [{ name: x }]\n"
+                        "edges:\n  - { from: x, to: '3' }\n  - { from: '7', to: x, q: 0.5 }\n"
+                        "graph: { path: g150.h5, q: 0.5, weight: 2 }\n");
+    b = tu_load(tmp("c4.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT_FATAL(b->m == a->m + 2 && b->edge_q != NULL && b->edge_weight != NULL);
+    CU_ASSERT(b->edge_q[0] == 1.0 && b->edge_weight[0] == 1 && b->edge_q[1] == 0.5 && b->edge_weight[1] == 1);
+    for (uint64_t e = 2; e < b->m; e++)
+        CU_ASSERT_FATAL(b->edge_q[e] == 0.5 && b->edge_weight[e] == 2);
+    fl_model_destroy(&b);
+    /* only the weight differs: q stays constant */
+    tu_write("c5.yaml", "faultline: 1\nvertices: [{ name: x }]\n"
+                        "edges:\n  - { from: x, to: '3', q: 0.5 }\n"
+                        "graph: { path: c1.h5 }\n");
+    b = tu_load(tmp("c5.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT(b->edge_q == NULL && b->edge_q_all == 0.5 && b->edge_weight != NULL);
+    CU_ASSERT(b->edge_weight[0] == 1 && b->edge_weight[1] == 2 && b->edge_weight[b->m - 1] == 2);
+    fl_model_destroy(&b);
+    fl_model_destroy(&a);
 }
 
 /* ------------------------------------------------------------- generators */
@@ -538,8 +615,8 @@ static void test_bad_files(void)
     fl_model *md = tu_load(tu_write("good.yaml", "faultline: 1\ngraph: { path: good.h5 }\n"));
     CU_ASSERT(md && md->n == 3 && md->m == 3 && md->ns == 1);
     /* listing order from edge_order: CSR entry 0 (0 -> 1) is edge 2 */
-    CU_ASSERT(md && md->edge_from[2] == 0 && md->edge_to[2] == 1 && md->edge_q[2] == 0.5);
-    CU_ASSERT(md && md->edge_from[1] == 2 && md->edge_to[1] == 0 && md->edge_weight[1] == 2);
+    CU_ASSERT(md && md->edge_from[2] == 0 && md->edge_to[2] == 1 && fl_i_edge_q(md, 2) == 0.5);
+    CU_ASSERT(md && md->edge_from[1] == 2 && md->edge_to[1] == 0 && fl_i_edge_weight(md, 1) == 2);
     CU_ASSERT(md && md->vp[0].pool == 2 && md->vp[1].on_dependency == 1 && md->vertex_class[0] == 0);
     fl_model_destroy(&md);
     tu_write("bad_h5.yaml", "faultline: 1\ngraph: { path: bad.h5 }\n");
@@ -601,6 +678,7 @@ int main(void)
     CU_add_test(s, "YAML -> convert -> graph: simulates bit for bit alike", test_yaml_round_trip_simulates_alike);
     CU_add_test(s, "the file's values win; inline vertices join by name", test_file_values_win);
     CU_add_test(s, "files without names: labels 0..n-1", test_numeric_labels);
+    CU_add_test(s, "per-edge q and weight only where they vary", test_edge_values_constant);
     CU_add_test(s, "grid: exact counts", test_grid_counts);
     CU_add_test(s, "fattree: exact counts", test_fattree_counts);
     CU_add_test(s, "er: edge count, reproducible by seed", test_er);

@@ -50,8 +50,8 @@ static uint32_t cid(const fl_model *md, const char *name)
 /* True when edge e is from -> to with this weight and q. */
 static int edge_is(const fl_model *md, uint64_t e, const char *from, const char *to, uint32_t w, double q)
 {
-    return e < md->m && md->edge_from[e] == vid(md, from) && md->edge_to[e] == vid(md, to) && md->edge_weight[e] == w &&
-           md->edge_q[e] == q;
+    return e < md->m && md->edge_from[e] == vid(md, from) && md->edge_to[e] == vid(md, to) &&
+           fl_i_edge_weight(md, e) == w && fl_i_edge_q(md, e) == q;
 }
 
 /* ---------------------------------------------------------------- loading */

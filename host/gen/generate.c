@@ -524,8 +524,8 @@ int fl_i_h5graph_from_model(fl_i_h5graph *g, const fl_model *md, int full, char 
         goto nomem;
     for (k = 0; k < md->m; k++) {
         uint64_t j = order != NULL ? order[k] : k;
-        g->q[k] = md->edge_q[j];
-        g->weight[k] = md->edge_weight[j];
+        g->q[k] = fl_i_edge_q(md, j);
+        g->weight[k] = fl_i_edge_weight(md, j);
     }
     g->nclass = md->nclass;
     if (md->nclass != 0) {
