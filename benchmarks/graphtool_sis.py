@@ -83,16 +83,21 @@ def main():
     down = np.zeros(a.steps + 1)
     iterate_s = 0.0
     trial_s = 0.0
+    trial_means = []
     for trial in range(a.trials):
         t1 = time.perf_counter()
         s = g.new_vertex_property("int32_t", val=0)  # all susceptible (up)
         state = gt.SISState(g, beta=a.q, gamma=a.p_repair, r=a.p_fail, s=s)
+        mine = 0.0
         for t in range(a.steps):
             t2 = time.perf_counter()
             state.iterate_sync(niter=1)
             iterate_s += time.perf_counter() - t2
-            down[t + 1] += state.get_state().fa.sum() / n
+            frac = state.get_state().fa.sum() / n
+            down[t + 1] += frac
+            mine += frac / max(a.steps, 1)
         trial_s += time.perf_counter() - t1
+        trial_means.append(mine)
     down /= a.trials
     m = int(g.num_edges())
     out = {
@@ -120,6 +125,8 @@ def main():
         "edge_steps_per_s": m * a.steps * a.trials / iterate_s if iterate_s > 0 else 0.0,
         "edge_steps_per_s_with_setup": m * a.steps * a.trials / trial_s if trial_s > 0 else 0.0,
         "mean_down_fraction": float(down[1:].mean()) if a.steps else 0.0,
+        # the spread between trials: the standard error of the mean above
+        "mean_down_fraction_stderr": float(np.std(trial_means, ddof=1) / np.sqrt(a.trials)) if a.trials > 1 else None,
         "down_fraction": [round(float(x), 8) for x in down],
     }
     json.dump(out, sys.stdout, indent=1)

@@ -192,6 +192,20 @@ def scalar_roofline(n, m, trials, d, step_s, machine):
             "philox_seconds_per_step": blocks / ph if ph else None, "measured_step_s": step_s}
 
 
+def trial_stderr(h5path, n):
+    """Standard error of the mean down fraction (steps 1..T) between the
+    trials of a results file; None without h5py."""
+    try:
+        import h5py
+        import numpy as np
+        with h5py.File(h5path, "r") as f:
+            c = f["down_count"][:, 1:].astype(np.float64) / n
+        per_trial = c.mean(axis=1)
+        return float(per_trial.std(ddof=1) / np.sqrt(per_trial.size)) if per_trial.size > 1 else None
+    except Exception:  # h5py missing or an empty run: the figure is optional
+        return None
+
+
 # ---------------------------------------------------------------- running
 
 class Bench:
@@ -249,6 +263,7 @@ class Bench:
                 s = json.load(f)
             s["process_wall_s"] = wall
             s["process_max_rss_bytes"] = rss
+            s["mean_down_fraction_stderr"] = trial_stderr(out, s["vertices"])
             runs.append(s)
             os.unlink(out)
         med = lambda k: statistics.median(x[k] for x in runs)
@@ -256,6 +271,7 @@ class Bench:
         for k in ("load_s", "run_s", "step_s", "write_s", "total_s", "process_wall_s", "edge_trial_steps_per_s",
                   "peak_rss_bytes", "process_max_rss_bytes"):
             res[k] = med(k)
+        res["step_s_min"] = min(x["step_s"] for x in runs)
         res["command"] = " ".join(cmd)
         res["reps"] = reps
         res["process_edge_trial_steps_per_s"] = res["edges"] * res["trials"] * res["steps"] / res["process_wall_s"]
@@ -351,6 +367,8 @@ class Bench:
                     "bar": bars.get("scalar"),
                     "mean_down_fraction_faultline": fl["mean_down_fraction"],
                     "mean_down_fraction_scalar": sc["mean_down_fraction"],
+                    "stderr_faultline": fl.get("mean_down_fraction_stderr"),
+                    "stderr_scalar": sc.get("mean_down_fraction_stderr"),
                 }
             gt = self.run_graphtool(edges, spec, steps)
             res["graphtool"] = gt
@@ -369,6 +387,8 @@ class Bench:
                     "bar": bars.get("graphtool"),
                     "mean_down_fraction_faultline": fl["mean_down_fraction"],
                     "mean_down_fraction_graphtool": gt["mean_down_fraction"],
+                    "stderr_faultline": fl.get("mean_down_fraction_stderr"),
+                    "stderr_graphtool": gt.get("mean_down_fraction_stderr"),
                 }
         return res
 
@@ -406,7 +426,8 @@ class Bench:
                     out[axis].append({**cfg, **fl})
                     continue
                 out[axis].append({**cfg, "edges": fl["edges"], "vertices": fl["vertices"], "load_s": fl["load_s"],
-                                  "run_s": fl["run_s"], "step_s": fl["step_s"], "write_s": fl["write_s"],
+                                  "run_s": fl["run_s"], "step_s": fl["step_s"], "step_s_min": fl["step_s_min"],
+                                  "write_s": fl["write_s"],
                                   "process_wall_s": fl["process_wall_s"], "peak_rss_bytes": fl["peak_rss_bytes"],
                                   "edge_trial_steps_per_s": fl["edge_trial_steps_per_s"],
                                   "mean_down_fraction": fl["mean_down_fraction"]})
@@ -447,7 +468,7 @@ def main():
     ap.add_argument("--fattree-args", default="--vertices 1000000 --seed 1")
     ap.add_argument("--sweep-n", type=int, default=100000)
     ap.add_argument("--sweep-steps", type=int, default=5)
-    ap.add_argument("--sweep-reps", type=int, default=1)
+    ap.add_argument("--sweep-reps", type=int, default=3)
     a = ap.parse_args()
     names = a.workloads or ["a", "b", "c", "d"]
     for w in names:
@@ -466,7 +487,10 @@ def main():
         "workloads": {},
     }
     for w in names:
+        load_before = os.getloadavg()[0]
         report["workloads"][w] = b.sweep() if w == "sweep" else b.workload(w)
+        # other users of the CPU make timings noisy: say how busy it was
+        report["workloads"][w]["loadavg_1min_before_after"] = [load_before, os.getloadavg()[0]]
         with open(out_path, "w") as f:  # after each workload: a partial run keeps what it measured
             json.dump(report, f, indent=1)
     log(f"wrote {out_path}")
@@ -482,6 +506,7 @@ def summarize(r):
             for axis, pts in w["axes"].items():
                 print(f"sweep {axis}: " + ", ".join(
                     f"{p.get('n')}/{p.get('degree')}/{p.get('trials')}/{p.get('steps')}: {p.get('step_s', 0):.4f} s"
+                    f" (min {p.get('step_s_min', 0):.4f})"
                     for p in pts))
             continue
         if "skipped" in w:

@@ -18,13 +18,15 @@
  * are the distinct labels, which must be integers), and prints JSON on
  * stdout: sizes, load and step times, edge-trial-steps per second (directed
  * edges of the file x trials x steps / stepping seconds) and the mean down
- * fraction, per step and over steps 1..T.
+ * fraction, per step and over steps 1..T (with its standard error between
+ * trials).
  *
  * usage: scalar_sis EDGES --q Q --p-fail P --p-repair R
  *                   [--trials N] [--steps T] [--seed S] [--threads P]
  */
 #include <Random123/philox.h>
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -190,7 +192,8 @@ int main(int argc, char **argv)
     size_t N = trials, n = g.n;
     uint8_t *cur = calloc(n * N, 1), *nxt = calloc(n * N, 1); /* all up at t = 0 */
     double *down = calloc(steps + 1, sizeof *down);
-    if (!cur || !nxt || !down) {
+    uint64_t *per_trial = calloc(N, sizeof *per_trial); /* down (vertex, step) pairs of each trial */
+    if (!cur || !nxt || !down || !per_trial) {
         fprintf(stderr, "scalar_sis: out of memory (%zu bytes of state)\n", 2 * n * N);
         return 70;
     }
@@ -203,6 +206,7 @@ int main(int argc, char **argv)
 #pragma omp parallel num_threads(threads) reduction(+ : count)
         {
             uint8_t *hit = malloc(N);
+            uint32_t *mine = calloc(N, sizeof *mine); /* this thread's down vertices per trial */
 #pragma omp for schedule(dynamic, 256)
             for (size_t v = 0; v < n; v++) {
                 const uint8_t *dv = cur + v * N;
@@ -220,8 +224,13 @@ int main(int argc, char **argv)
                     else
                         out[k] = hit[k] || draw(key, t, (uint32_t)k, (uint32_t)v, PURPOSE_FAIL) < th_fail;
                     count += out[k];
+                    mine[k] += out[k];
                 }
             }
+#pragma omp critical
+            for (size_t k = 0; k < N; k++)
+                per_trial[k] += mine[k];
+            free(mine);
             free(hit);
         }
         down[t + 1] = (double)count / ((double)n * (double)N);
@@ -232,6 +241,15 @@ int main(int argc, char **argv)
     double run_s = now() - t0, mean = 0;
     for (uint32_t t = 1; t <= steps; t++)
         mean += down[t] / (double)steps;
+    /* the spread between trials: standard error of the mean down fraction */
+    double sum = 0, sum2 = 0;
+    for (size_t k = 0; k < N; k++) {
+        double x = steps ? (double)per_trial[k] / ((double)n * (double)steps) : 0.0;
+        sum += x;
+        sum2 += x * x;
+    }
+    double var = N > 1 ? (sum2 - sum * sum / (double)N) / (double)(N - 1) : 0.0;
+    double stderr_mean = N > 1 && var > 0 ? sqrt(var / (double)N) : 0.0;
 
     printf("{\n  \"program\": \"scalar_sis\", \"edges_file\": \"%s\",\n", path);
     printf("  \"vertices\": %zu, \"edges\": %llu, \"trials\": %lu, \"steps\": %lu, \"threads\": %d,\n", n,
@@ -239,13 +257,15 @@ int main(int argc, char **argv)
     printf("  \"q\": %g, \"p_fail\": %g, \"p_repair\": %g, \"seed\": %lu,\n", q, p_fail, p_repair, seed);
     printf("  \"load_s\": %.6f, \"run_s\": %.6f, \"step_s\": %.6g,\n", load_s, run_s, steps ? run_s / steps : 0.0);
     printf("  \"edge_trial_steps_per_s\": %.6g,\n", run_s > 0 ? (double)g.m * (double)N * (double)steps / run_s : 0.0);
-    printf("  \"mean_down_fraction\": %.8f,\n  \"down_fraction\": [", mean);
+    printf("  \"mean_down_fraction\": %.8f, \"mean_down_fraction_stderr\": %.3g,\n  \"down_fraction\": [", mean,
+           stderr_mean);
     for (uint32_t t = 0; t <= steps; t++)
         printf("%s%.8f", t ? ", " : "", down[t]);
     printf("]\n}\n");
     free(cur);
     free(nxt);
     free(down);
+    free(per_trial);
     free(g.start);
     free(g.source);
     free(g.id);
