@@ -103,9 +103,10 @@ def write_pairs(path, e, header):
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         f.write(header)
-        # fast formatting of integer pairs
-        f.write("\n".join(np.char.add(np.char.add(e[:, 0].astype(str), " "), e[:, 1].astype(str))))
-        f.write("\n")
+        for i in range(0, e.shape[0], 1 << 20):  # chunks keep the strings' memory small
+            c = e[i:i + (1 << 20)]
+            f.write("\n".join(np.char.add(np.char.add(c[:, 0].astype(str), " "), c[:, 1].astype(str))))
+            f.write("\n")
     os.replace(tmp, path)
 
 
