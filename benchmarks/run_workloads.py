@@ -420,6 +420,7 @@ class Bench:
             for p in points:
                 cfg = {**base, **p}
                 spec = dict(WORKLOADS["a"], **cfg)
+                spec["q"] = a.sweep_q
                 edges = self.er_graph(cfg["n"], cfg["degree"])
                 model = self.model("sweep", spec, edges)
                 fl = self.run_faultline(f"sweep-{axis}", model, cfg["trials"], cfg["steps"], a.sweep_reps)
@@ -433,7 +434,7 @@ class Bench:
                                   "edge_trial_steps_per_s": fl["edge_trial_steps_per_s"],
                                   "mean_down_fraction": fl["mean_down_fraction"]})
                 log(f"sweep {axis} {p}: step {fl['step_s']:.4f} s, {fl['edge_trial_steps_per_s']:.3g} e*t*s/s")
-        return {"base": base, "q": WORKLOADS["a"]["q"], "axes": out}
+        return {"base": base, "q": a.sweep_q, "axes": out}
 
 
 def git_commit():
@@ -470,7 +471,14 @@ def main():
     ap.add_argument("--sweep-n", type=int, default=100000)
     ap.add_argument("--sweep-steps", type=int, default=5)
     ap.add_argument("--sweep-reps", type=int, default=3)
+    ap.add_argument("--sweep-q", type=float, default=WORKLOADS["a"]["q"],
+                    help="q of the sweep's SIS model (0.05: (a)-like; 0.005: (b)-like)")
+    ap.add_argument("--table", metavar="JSON", help="print the Markdown tables of an earlier run's JSON and exit")
     a = ap.parse_args()
+    if a.table:
+        with open(a.table) as f:
+            markdown(json.load(f))
+        return
     names = a.workloads or ["a", "b", "c", "d"]
     for w in names:
         if w not in WORKLOADS and w != "sweep":
@@ -534,6 +542,75 @@ def summarize(r):
                   f"down {v['mean_down_fraction_faultline']:.4f} vs {v['mean_down_fraction_graphtool']:.4f}")
         elif "graphtool" in w:
             print(f"    graph-tool: {w['graphtool']}")
+
+
+def markdown(r):
+    """The tables of docs/performance.md from a run's JSON."""
+    m = r["machine"]
+    g = lambda x, f=".3g": format(x, f) if isinstance(x, (int, float)) else "-"
+    print(f"Run {r['date']}, commit {r['commit']}, {m.get('cpu')}, {m.get('threads')} threads, "
+          f"backend {r['backend']}; machine: memcpy {g(m.get('memcpy_bytes_per_s'))} B/s, "
+          f"read {g(m.get('read_bytes_per_s'))} B/s, Philox {g(m.get('philox_blocks_per_s'))} blocks/s.\n")
+    print("| workload | vertices | edges | trials x steps | load s | step s (median) | write s | process s "
+          "| edge-trial-steps/s (steps) | (process) | peak RSS GB | mean down | load avg |")
+    print("|" + " --- |" * 13)
+    for name, w in r["workloads"].items():
+        fl = w.get("faultline")
+        if name == "sweep" or not fl or "error" in fl:
+            if "skipped" in w:
+                print(f"| ({name}) | skipped: {w['skipped']} |" + " |" * 11)
+            continue
+        la = w.get("loadavg_1min_before_after", [None, None])
+        print(f"| ({name}) | {fl['vertices']} | {fl['edges']:.0f} | {fl['trials']:.0f} x {fl['steps']} "
+              f"| {fl['load_s']:.2f} | {fl['step_s']:.3f} | {fl['write_s']:.2f} | {fl['process_wall_s']:.1f} "
+              f"| {fl['edge_trial_steps_per_s']:.3g} | {fl['process_edge_trial_steps_per_s']:.3g} "
+              f"| {fl['peak_rss_bytes'] / 1e9:.2f} | {fl['mean_down_fraction']:.4f} | {g(la[0], '.1f')}-{g(la[1], '.1f')} |")
+    print("\n| workload | bytes / edge-trial | random words / edge-trial | memory s / step | Philox s / step "
+          "| measured s / step | bound / measured |")
+    print("|" + " --- |" * 7)
+    for name, w in r["workloads"].items():
+        fl = w.get("faultline") or {}
+        rf = fl.get("roofline")
+        if rf:
+            print(f"| ({name}) faultline | {rf['bytes_per_edge_trial']:.3f} | {rf['random_words_per_edge_trial']:.3f} "
+                  f"| {g(rf['memory_seconds_per_step'])} | {g(rf['philox_seconds_per_step'])} "
+                  f"| {rf['measured_step_s']:.3f} | {g(rf['fraction_of_bound'], '.2f')} |")
+        sr = (w.get("scalar") or {}).get("roofline")
+        if sr:
+            print(f"| ({name}) scalar | {sr['bytes_per_edge_trial']:.3f} | {sr['random_words_per_edge_trial']:.3f} "
+                  f"| - | {g(sr['philox_seconds_per_step'])} | {sr['measured_step_s']:.3f} | - |")
+    print("\n| workload | faultline | scalar_sis | ratio (step / process) | bar | graph-tool (per undirected edge) "
+          "| ratio same edges (directed/undirected) | bar | mean down: faultline / scalar / graph-tool |")
+    print("|" + " --- |" * 9)
+    for name, w in r["workloads"].items():
+        vs, vg = w.get("vs_scalar"), w.get("vs_graphtool")
+        if not vs and not vg:
+            continue
+        fl, sc, gt = w["faultline"], w.get("scalar", {}), w.get("graphtool", {})
+        se = lambda x: f" ± {x:.1g}" if isinstance(x, float) and x > 0 else ""
+        print(f"| ({name}) | {fl['edge_trial_steps_per_s']:.3g} / {fl['process_edge_trial_steps_per_s']:.3g} "
+              f"| {g(sc.get('edge_trial_steps_per_s'))} "
+              f"| {g(vs and vs['ratio_step_only'], '.1f')} / {g(vs and vs['ratio_whole_process'], '.1f')} "
+              f"| {g(vs and vs['bar'])} | {g(gt.get('edge_steps_per_s'))} "
+              f"| {g(vg and vg['ratio_same_physical_edges'], '.1f')} / {g(vg and vg['ratio_directed_over_undirected'], '.1f')} "
+              f"| {g(vg and vg['bar'])} | {fl['mean_down_fraction']:.4f}{se(fl.get('mean_down_fraction_stderr'))} / "
+              f"{g(sc.get('mean_down_fraction'), '.4f')}{se(sc.get('mean_down_fraction_stderr'))} / "
+              f"{g(gt.get('mean_down_fraction'), '.4f')}{se(gt.get('mean_down_fraction_stderr'))} |")
+    sw = r["workloads"].get("sweep")
+    if sw:
+        print(f"\nSweep (q = {sw['q']}, base n = {sw['base']['n']}, degree {sw['base']['degree']}, "
+              f"{sw['base']['trials']} trials x {sw['base']['steps']} steps; one axis varied at a time):\n")
+        print("| axis | n | degree | trials | steps | edges | step s (median) | step s (min) | load s | peak RSS GB "
+              "| edge-trial-steps/s | mean down |")
+        print("|" + " --- |" * 12)
+        for axis, pts in sw["axes"].items():
+            for p in pts:
+                if "step_s" not in p:
+                    continue
+                print(f"| {axis} | {p['n']} | {p['degree']:g} | {p['trials']} | {p['steps']} | {p['edges']:.0f} "
+                      f"| {p['step_s']:.4f} | {p.get('step_s_min', p['step_s']):.4f} | {p['load_s']:.2f} "
+                      f"| {p['peak_rss_bytes'] / 1e9:.3f} | {p['edge_trial_steps_per_s']:.3g} "
+                      f"| {p['mean_down_fraction']:.5f} |")
 
 
 if __name__ == "__main__":
