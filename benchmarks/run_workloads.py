@@ -579,9 +579,10 @@ def markdown(r):
         if sr:
             print(f"| ({name}) scalar | {sr['bytes_per_edge_trial']:.3f} | {sr['random_words_per_edge_trial']:.3f} "
                   f"| - | {g(sr['philox_seconds_per_step'])} | {sr['measured_step_s']:.3f} | - |")
-    print("\n| workload | faultline | scalar_sis | ratio (step / process) | bar | graph-tool (per undirected edge) "
-          "| ratio same edges (directed/undirected) | bar | mean down: faultline / scalar / graph-tool |")
-    print("|" + " --- |" * 9)
+    if any(w.get("vs_scalar") or w.get("vs_graphtool") for w in r["workloads"].values()):
+        print("\n| workload | faultline | scalar_sis | ratio (step / process) | bar | graph-tool (per undirected edge) "
+              "| ratio same edges (directed/undirected) | bar | mean down: faultline / scalar / graph-tool |")
+        print("|" + " --- |" * 9)
     for name, w in r["workloads"].items():
         vs, vg = w.get("vs_scalar"), w.get("vs_graphtool")
         if not vs and not vg:
