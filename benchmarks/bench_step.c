@@ -23,59 +23,7 @@
 #include <unistd.h>
 
 #include "faultline.h"
-#include "rng.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Bytes per second of a 512 MiB memcpy (read + write counted), median of 3. */
-static double memory_bandwidth(void)
-{
-    size_t bytes = (size_t)512 << 20;
-    char *a = malloc(bytes), *b = malloc(bytes);
-    if (!a || !b)
-        return 0;
-    memset(a, 1, bytes);
-    memset(b, 2, bytes);
-    double t[3];
-    for (int i = 0; i < 3; i++) {
-        double t0 = now();
-        memcpy(b, a, bytes);
-        t[i] = now() - t0;
-    }
-    qsort(t, 3, sizeof *t, cmp_double);
-    free(a);
-    free(b);
-    return 2.0 * (double)bytes / t[1];
-}
-
-/* Philox4x32-10 blocks per second on all threads. */
-static double philox_rate(int threads)
-{
-    const uint32_t per_thread = 1u << 24;
-    uint32_t sink = 0;
-    double t0 = now();
-#pragma omp parallel num_threads(threads) reduction(^ : sink)
-    {
-        fl_rng r = {1, 2, 3, (uint32_t)omp_get_thread_num()};
-        for (uint32_t i = 0; i < per_thread; i++)
-            sink ^= fl_rng_block(r, i, 1, 0).v[0];
-    }
-    double dt = now() - t0;
-    if (sink == 42)
-        fputs("", stderr); /* keep the loop */
-    return (double)threads * per_thread / dt;
-}
+#include "machine.h"
 
 int main(int argc, char **argv)
 {
@@ -133,13 +81,13 @@ int main(int argc, char **argv)
             q);
     fclose(f);
 
-    double t0 = now();
+    double t0 = bench_now();
     fl_model *md = fl_model_create();
     if (fl_model_load(md, model) != FL_OK) {
         fprintf(stderr, "bench_step: %s\n", fl_model_error(md));
         return 65;
     }
-    double load = now() - t0;
+    double load = bench_now() - t0;
     double *times = calloc(reps + 1, sizeof *times), mean_down = 0;
     char used[16] = "", device[160] = "";
     for (uint32_t rep = 0; rep <= reps; rep++) { /* rep 0 warms up */
@@ -168,7 +116,7 @@ int main(int argc, char **argv)
             mean_down += fl_sim_down_fraction(sim)[t] / steps;
         fl_sim_destroy(&sim);
     }
-    qsort(times + 1, reps, sizeof *times, cmp_double);
+    qsort(times + 1, reps, sizeof *times, bench_cmp_double);
     double median = times[1 + reps / 2];
     double m = (double)fl_model_edge_count(md);
     double ets = m * trials * steps / median;

@@ -354,6 +354,35 @@ static void test_run_writes_file(void)
     CHECK_CLI(code == 0 && strstr(out, "smallnet") != NULL);
 }
 
+/* --stats-json PATH: one JSON object with the sizes and the phase times;
+ * an unwritable PATH fails before the run (exit 73) and leaves no OUT. */
+static void test_run_stats_json(void)
+{
+    PATH(dir, fresh_dir("stats"));
+    PATH(res, tmp("stats/r.h5"));
+    PATH(js, tmp("stats/s.json"));
+    CLI("run", tmp("small.yaml"), "-o", res, "--trials", "70", "--steps", "8", "--quiet", "--stats-json", js);
+    CHECK_CLI(code == 0 && err[0] == '\0');
+    static char text[4096];
+    slurp(js, text, sizeof text);
+    const char *keys[] = {"\"load_s\"",
+                          "\"run_s\"",
+                          "\"step_s\"",
+                          "\"write_s\"",
+                          "\"total_s\"",
+                          "\"peak_rss_bytes\"",
+                          "\"edge_trial_steps_per_s\"",
+                          "\"backend\""};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        CU_ASSERT(strstr(text, keys[i]) != NULL);
+    CU_ASSERT(strstr(text, "\"trials\": 70,") != NULL && strstr(text, "\"steps\": 8,") != NULL);
+    CU_ASSERT(text[0] == '{' && strchr(text, '}') != NULL);
+    PATH(res2, tmp("stats/r2.h5"));
+    CLI("run", tmp("small.yaml"), "-o", res2, "--quiet", "--stats-json", tmp("stats/nodir/s.json"));
+    CHECK_CLI(code == 73);
+    CU_ASSERT(!exists(res2));
+}
+
 static void test_run_errors_leave_nothing(void)
 {
     PATH(dir, fresh_dir("failout"));
@@ -751,6 +780,7 @@ int main(void)
     CU_add_test(s, "usage errors and exit codes", test_exit_codes);
     CU_add_test(s, "check prints the model's sizes", test_check);
     CU_add_test(s, "run writes OUT, progress, summary; info reads it", test_run_writes_file);
+    CU_add_test(s, "--stats-json writes the phase times; a bad PATH fails first", test_run_stats_json);
     CU_add_test(s, "a failed run leaves nothing at OUT", test_run_errors_leave_nothing);
     CU_add_test(s, "SIGTERM: exit 75 and nothing at OUT", test_interrupted_run);
     CU_add_test(s, "default output MODEL-stem.h5 in the current directory", test_default_output);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "  run MODEL [-o OUT.h5] [--trials N] [--steps T] [--seed S] [--trial-offset I]\n"
                                  "            [--backend auto|openmp|opencl] [--platform P] [--device D]\n"
                                  "            [--threads N] [--vertex-series STRIDE] [--propagation MODE] [--quiet]\n"
+                                 "            [--stats-json PATH]\n"
                                  "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
                                  "  check MODEL         validate; print vertices, edges, classes, targets\n"
                                  "  info FILE.h5        summarize a results file\n"
@@ -244,6 +246,49 @@ static void print_summary(const fl_model *md, fl_sim *sim, const char *out, doub
     printf("results    %s\n", out);
 }
 
+/* Seconds of each phase of a run, for --stats-json. */
+typedef struct run_times {
+    double load, run, write, total;
+} run_times;
+
+/* --stats-json: the sizes, the time of each phase and the peak memory of a
+ * run, as one JSON object (benchmarks/run_workloads.py reads it).  Returns
+ * 0, or 73 when PATH cannot be written (message printed). */
+static int write_stats(const char *path, const fl_model *md, fl_sim *sim, const run_times *tm)
+{
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_SELF, &ru);
+    uint32_t T = fl_sim_steps(sim);
+    double trials = (double)fl_sim_trials(sim), edges = (double)fl_model_edge_count(md);
+    double stepping = fl_sim_step_seconds(sim), mean_down = 0;
+    const double *df = fl_sim_down_fraction(sim);
+    for (uint32_t t = 1; t <= T; t++)
+        mean_down += df[t] / T;
+    char device[256];
+    snprintf(device, sizeof device, "%s", fl_sim_device(sim));
+    for (char *c = device; *c; c++)
+        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
+            *c = '\'';
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
+    fprintf(f,
+            "{\n  \"vertices\": %u, \"edges\": %.0f, \"trials\": %.0f, \"steps\": %u,\n"
+            "  \"backend\": \"%s\", \"device\": \"%s\",\n"
+            "  \"load_s\": %.6f, \"run_s\": %.6f, \"step_s\": %.6g, \"stepping_s\": %.6f,\n"
+            "  \"write_s\": %.6f, \"total_s\": %.6f,\n"
+            "  \"peak_rss_bytes\": %.0f,\n"
+            "  \"edge_trial_steps_per_s\": %.6g,\n"
+            "  \"mean_down_fraction\": %.8f, \"final_down_fraction\": %.8f\n}\n",
+            fl_model_vertex_count(md), edges, trials, T, fl_sim_backend(sim), device, tm->load, tm->run,
+            T ? stepping / T : 0.0, stepping, tm->write, tm->total, (double)ru.ru_maxrss * 1024.0,
+            stepping > 0 ? edges * trials * T / stepping : 0.0, T ? mean_down : df[0], df[T]);
+    if (fclose(f) != 0)
+        return fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option longs[] = {{"output", required_argument, 0, 'o'},
@@ -261,12 +306,14 @@ static int cmd_run(int argc, char **argv)
                                           {"checkpoint-every", required_argument, 0, 'C'},
                                           {"resume", required_argument, 0, 'R'},
                                           {"quiet", no_argument, 0, 'q'},
+                                          {"stats-json", required_argument, 0, 'S'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     fl_run_options opt;
     fl_run_options_init(&opt);
-    const char *out = NULL, *threads = NULL, *backend = "auto";
+    const char *out = NULL, *threads = NULL, *backend = "auto", *stats = NULL;
     int quiet = 0;
+    run_times tm = {0, 0, 0, 0};
     unsigned long long x;
     double started = wall();
     optind = 1;
@@ -312,6 +359,7 @@ static int cmd_run(int argc, char **argv)
         case 'D': opt.device = optarg; break;
         case 'j': threads = optarg; break;
         case 'q': quiet = 1; break;
+        case 'S': stats = optarg; break;
         case 'B': return fail(69, "--burn-in (the long-run view) is not available in this version");
         case 'C':
         case 'R': return fail(69, "checkpoint and restart are not available in this version");
@@ -351,12 +399,16 @@ static int cmd_run(int argc, char **argv)
         code = fail(70, "out of memory");
         goto cleanup;
     }
+    double t0 = wall();
     int status = fl_model_load(md, model_path);
+    tm.load = wall() - t0;
     if (status != FL_OK) {
         code = fail(fl_status_exit_code(status), "%s", fl_model_error(md));
         goto cleanup;
     }
     code = output_writable(out);
+    if (!code && stats)
+        code = output_writable(stats);
     if (code)
         goto cleanup;
     status = fl_sim_create(&sim, md, &opt, message, sizeof message);
@@ -378,17 +430,25 @@ static int cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+    t0 = wall();
     status = fl_sim_run(sim);
+    tm.run = wall() - t0;
     if (status == FL_E_INTERRUPTED) {
         code = fail(75, "%s; checkpoints are not in this version, so nothing was written", fl_sim_error(sim));
         goto cleanup;
     }
-    if (status == FL_OK)
+    if (status == FL_OK) {
+        t0 = wall();
         status = fl_sim_write(sim, out, command);
+        tm.write = wall() - t0;
+    }
     if (status != FL_OK) {
         code = fail(fl_status_exit_code(status), "%s", fl_sim_error(sim));
         goto cleanup;
     }
+    tm.total = wall() - started;
+    if (stats && (code = write_stats(stats, md, sim, &tm)) != 0)
+        goto cleanup;
     if (!quiet)
         print_summary(md, sim, out, wall() - started);
     code = 0;
