@@ -248,7 +248,7 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     cl_ulong global = device_ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE);
     cl_ulong max_alloc = device_ulong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
     size_t n1 = (size_t)pk->n + 1;
-    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,   pk->sup_off,
+    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,    pk->sup_off,
                                  pk->sup_src, pk->sup_eid, pk->vp,     pk->pp,   pk->members, pk->hit_tab};
     size_t bytes[G_COUNT] = {n1 * 8,
                              pk->m * 4,
