@@ -7,7 +7,8 @@ Runs, one at a time (never two timings at once), on this machine:
   a        dense SIS: ER n = 200,000, mean degree 8, q = 0.05, 1024 x 50
   b        sparse SIS: the same with q = 0.005
   c        sparse cascade: R-MAT scale 20, degrade, 1024 x 100
-  d        supervised fat-tree with pools, about 1M vertices, 1024 x 100
+  d        supervised fat-tree with pools: k = 32, 8 VMs per host, 14
+           services per VM (992,544 vertices), 1024 x 100
   sweep    how the cost grows: vertices, degree, trials, steps on (a)-like
            graphs with few steps
 
@@ -20,10 +21,14 @@ mean down fractions side by side.  The roofline estimate of every run uses
 the machine figures of the same run.
 
 (a) and (b) use an ER edge list written here (simple graph: no self-loops,
-no duplicate pairs; each pair in both directions).  (c) and (d) call
-`faultline generate rmat|fattree`; when that exits 69 ("not available") the
-workload is skipped with a message, unless --own-generators lets this
-script write an R-MAT edge list itself (for (c) only).
+no duplicate pairs; each pair in both directions): the baselines read edge
+lists.  (c) and (d) use HDF5 graphs (docs/graph-format.md) written by
+`faultline generate rmat|fattree ARGS -o WORK/graphs/NAME.h5` with
+--rmat-args and --fattree-args (the file name follows the arguments, so a
+graph is generated once per set of arguments and reused); the fat-tree file
+holds the classes, per-vertex parameters, pools and supervision edges, and
+(d)'s model only imports it.  When `generate` exits 69 ("not available") the
+workload is skipped with that message.
 
 usage: run_workloads.py [WORKLOAD ...] [--build DIR] [--out FILE] [options]
   e.g. run_workloads.py a b --reps 3
@@ -33,10 +38,8 @@ usage: run_workloads.py [WORKLOAD ...] [--build DIR] [--out FILE] [options]
 import argparse
 import datetime
 import json
-import math
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,8 +55,11 @@ WORKLOADS = {
               trials=1024, steps=50, sis=True),
     "c": dict(yaml="c_sparse_cascade.yaml", graph="rmat", scale=20, edge_factor=16, q=0.1, p_fail=1e-5,
               p_repair=0.05, trials=1024, steps=100, sis=False),
-    "d": dict(yaml="d_fattree.yaml", graph="fattree", vertices=1000000, q=1.0, p_fail=1e-5, p_repair=0.02,
-              trials=1024, steps=100, sis=False),
+    # (d): q, p_fail, p_repair and the rest are per vertex in the generated
+    # file (docs/graph-format.md, "Generators"); the roofline only asks
+    # whether vertices fail and are repaired at all
+    "d": dict(yaml="d_fattree.yaml", graph="fattree", q=None, p_fail="per vertex, from the file",
+              p_repair="per vertex, from the file", trials=1024, steps=100, sis=False),
 }
 # the bars of the issue: ratios on (a) and (b), memory of (c)
 BARS = {"a": {"graphtool": 30, "scalar": 10}, "b": {"graphtool": 200, "scalar": 30},
@@ -108,24 +114,6 @@ def write_pairs(path, e, header):
             f.write("\n".join(np.char.add(np.char.add(c[:, 0].astype(str), " "), c[:, 1].astype(str))))
             f.write("\n")
     os.replace(tmp, path)
-
-
-def write_rmat(path, scale, edge_factor, seed=1, a=0.57, b=0.19, c=0.19):
-    """R-MAT (Graph500 parameters) directed edge list, only with --own-generators."""
-    import numpy as np
-    rng = np.random.default_rng(seed)
-    m = edge_factor << scale
-    src = np.zeros(m, dtype=np.int64)
-    dst = np.zeros(m, dtype=np.int64)
-    for bit in range(scale):
-        r = rng.random(m)
-        down = r >= a + b          # quadrants c and d: source bit 1
-        right = ((r >= a) & (r < a + b)) | (r >= a + b + c)  # quadrants b and d
-        src |= down.astype(np.int64) << bit
-        dst |= right.astype(np.int64) << bit
-    perm = rng.permutation(1 << scale)
-    e = np.stack([perm[src], perm[dst]], axis=1)
-    write_pairs(path, e, f"# R-MAT scale {scale}, edge factor {edge_factor}, seed {seed}\n")
 
 
 def faultline_generate(fl, kind, args, path):
@@ -236,16 +224,19 @@ class Bench:
             write_er(path, n, degree)
         return path
 
-    def model(self, wl_name, spec, graph_path, extra=""):
+    def model(self, wl_name, spec, graph_path):
         """A copy of the workload's YAML in the work directory, with the
         graph's absolute path and the overridden q."""
         with open(os.path.join(HERE, "workloads", spec["yaml"])) as f:
             text = f.read()
-        text = re.sub(r"(graph: \{ path: )[^,]+", lambda m_: m_.group(1) + graph_path, text)
-        text = re.sub(r"(graph: \{.*q: )[0-9.eE+-]+", lambda m_: m_.group(1) + repr(spec["q"]), text)
+        text, k = re.subn(r"(graph: \{ path: )[^,}\s]+", lambda m_: m_.group(1) + graph_path, text)
+        if k != 1:
+            sys.exit(f"run_workloads: {spec['yaml']}: no single 'graph: {{ path: ... }}' to point at {graph_path}")
+        if spec.get("q") is not None:
+            text = re.sub(r"(graph: \{.*q: )[0-9.eE+-]+", lambda m_: m_.group(1) + repr(spec["q"]), text)
         path = os.path.join(self.work, f"{wl_name}.yaml")
         with open(path, "w") as f:
-            f.write(text + extra)
+            f.write(text)
         return path
 
     def run_faultline(self, name, model, trials, steps, reps):
@@ -317,32 +308,16 @@ class Bench:
         trials = a.trials or spec["trials"]
         steps = a.steps or spec["steps"]
         res = {"workload": name, "parameters": {**spec, "trials": trials, "steps": steps}}
-        extra = ""
         if spec["graph"] == "er":
             edges = self.er_graph(spec["n"], spec["degree"])
-        elif spec["graph"] == "rmat":
-            edges = os.path.join(self.work, "graphs", f"rmat-s{spec['scale']}.txt")
-            if not os.path.exists(edges):
-                ok, msg = faultline_generate(self.fl, "rmat", a.rmat_args.format(scale=spec["scale"]).split(), edges)
-                if not ok and a.own_generators:
-                    log(f"{msg}; writing R-MAT with this script's own generator (--own-generators)")
-                    write_rmat(edges, spec["scale"], spec["edge_factor"])
-                    res["graph_generator"] = "run_workloads.py write_rmat (--own-generators)"
-                elif not ok:
-                    log(f"skipping ({name}): {msg}")
-                    return {**res, "skipped": msg}
-                else:
-                    res["graph_generator"] = msg
-        else:  # fattree
-            edges = os.path.join(self.work, "graphs", "fattree.txt")
-            if not os.path.exists(edges):
-                ok, msg = faultline_generate(self.fl, "fattree", a.fattree_args.split(), edges)
-                if not ok:
-                    log(f"skipping ({name}): {msg}")
-                    return {**res, "skipped": msg}
-                res["graph_generator"] = msg
-            extra = self.fattree_supervision(edges)
-        model = self.model(name, spec, edges, extra)
+        else:  # rmat or fattree: an HDF5 graph from `faultline generate`
+            gen_args = (a.rmat_args if spec["graph"] == "rmat" else a.fattree_args).format(**spec).split()
+            edges, msg = self.generated_graph(spec["graph"], gen_args)
+            if edges is None:
+                log(f"skipping ({name}): {msg}")
+                return {**res, "skipped": msg}
+            res["graph_generator"] = msg
+        model = self.model(name, spec, edges)
         res["model"] = model
         res["edges_file"] = edges
         fl = self.run_faultline(name, model, trials, steps, a.reps)
@@ -393,15 +368,17 @@ class Bench:
                 }
         return res
 
-    def fattree_supervision(self, edges):
-        """k8s supervises every imported vertex (the generator's labels)."""
-        labels = set()
-        with open(edges) as f:
-            for line in f:
-                if line[:1] not in "#%" and line.strip():
-                    labels.update(line.split()[:2])
-        names = sorted(labels)
-        return "supervision:\n  - { supervisor: k8s, targets: [" + ", ".join(names) + "] }\n"
+    def generated_graph(self, kind, args):
+        """WORK/graphs/KIND-ARGS.h5 from `faultline generate KIND ARGS`, kept
+        and reused; (path, the command or 'reused ...') or (None, why not)."""
+        tag = re.sub(r"[^A-Za-z0-9.]+", "-", " ".join(args)).strip("-")
+        path = os.path.join(self.work, "graphs", f"{kind}-{tag}.h5")
+        cmd = " ".join([self.fl, "generate", kind] + args + ["-o", path])
+        if os.path.exists(path):
+            return path, f"reused {path} (from: {cmd})"
+        log(f"generating {kind} graph: {cmd}")
+        ok, msg = faultline_generate(self.fl, kind, args, path)
+        return (path, msg) if ok else (None, msg)
 
     def sweep(self):
         """Step time at three or more sizes along each axis of an (a)-like
@@ -464,10 +441,10 @@ def main():
     ap.add_argument("--gt-trials", type=int, default=8, help="trials of graph-tool's SISState")
     ap.add_argument("--no-baselines", action="store_true", help="skip scalar_sis and graph-tool")
     ap.add_argument("--python", default="/usr/bin/python3", help="the Python with graph-tool")
-    ap.add_argument("--own-generators", action="store_true",
-                    help="write (c)'s R-MAT here when 'faultline generate' is not available")
-    ap.add_argument("--rmat-args", default="--scale {scale} --edge-factor 16 --seed 1")
-    ap.add_argument("--fattree-args", default="--vertices 1000000 --seed 1")
+    ap.add_argument("--rmat-args", default="--scale {scale} --edge-factor {edge_factor} --seed 1",
+                    help="options of `faultline generate rmat` for (c); {scale} is --scale (default 20)")
+    ap.add_argument("--fattree-args", default="--k 32 --vms-per-host 8 --services-per-vm 14 --seed 1",
+                    help="options of `faultline generate fattree` for (d) (default: 992,544 vertices)")
     ap.add_argument("--sweep-n", type=int, default=100000)
     ap.add_argument("--sweep-steps", type=int, default=5)
     ap.add_argument("--sweep-reps", type=int, default=3)
