@@ -25,6 +25,7 @@
 
 #include "io/edgelist.h"
 #include "io/graph_h5.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <locale.h>

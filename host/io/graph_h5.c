@@ -10,6 +10,7 @@
  * one linear pass per array.
  */
 #include "graph_h5.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -496,23 +497,6 @@ cleanup:
     if (set >= 0)
         H5Dclose(set);
     return status;
-}
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-void *fl_i_big_alloc(size_t size)
-{
-    void *p;
-
-    if (size < 4 * HUGE_PAGE)
-        return malloc(size != 0 ? size : 1);
-    size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    p = aligned_alloc(HUGE_PAGE, size);
-#if defined(MADV_HUGEPAGE)
-    if (p != NULL)
-        madvise(p, size, MADV_HUGEPAGE); /* advice only: failure changes nothing */
-#endif
-    return p;
 }
 
 int fl_i_is_hdf5(const char *path)

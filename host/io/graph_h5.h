@@ -80,14 +80,6 @@ int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t m
 int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int deflate_edges, char *message,
                        size_t message_size);
 
-/*
- * malloc for arrays of many megabytes, freed with free(): aligned to 2 MiB
- * and marked for transparent huge pages where the system offers them, so
- * that filling a 16M-edge graph's arrays does not take 100 000 page faults.
- * Contents are undefined; NULL when out of memory.
- */
-void *fl_i_big_alloc(size_t size);
-
 /* True when the file at path starts with the HDF5 signature. */
 int fl_i_is_hdf5(const char *path);
 

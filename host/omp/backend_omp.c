@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "mem.h"
 #include "step.h"
 
 typedef struct omp_backend {
@@ -27,6 +28,19 @@ typedef struct omp_backend {
     char device[64];
 } omp_backend;
 
+/* A zeroed state plane of `words` words from fl_i_big_alloc: 2 MiB aligned,
+ * on huge pages where the system gives them (the step reads D(t) at random,
+ * one word per in-edge).  On the development VM, which gives no huge pages,
+ * this still made the sparse SIS step 10 % faster than malloc (bench_step,
+ * n = 200000, q = 0.005: 2.95 -> 2.63 s for 30 steps, interleaved runs). */
+static fl_word *plane_alloc(size_t words)
+{
+    fl_word *p = fl_i_big_alloc(words * sizeof(fl_word));
+    if (p)
+        memset(p, 0, words * sizeof(fl_word));
+    return p;
+}
+
 static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *err, size_t err_size)
 {
     uint32_t nw = L->nw;
@@ -38,16 +52,16 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     b->pk = pk;
     b->L = L;
     /* +1: calloc(0) may return NULL on an empty graph */
-    b->s.C = malloc((words + 1) * sizeof(fl_word));
-    b->s.P = malloc((words + 1) * sizeof(fl_word));
-    b->s.B = malloc((words + 1) * sizeof(fl_word));
-    b->D0 = malloc((words + 1) * sizeof(fl_word));
-    b->D1 = calloc(words + 1, sizeof(fl_word));
-    b->s.G = pk->npool ? calloc(words + 1, sizeof(fl_word)) : NULL;
-    b->s.cnt = malloc(((size_t)pk->nplanes * nw + 1) * sizeof(fl_word));
+    b->s.C = plane_alloc(words + 1);
+    b->s.P = plane_alloc(words + 1);
+    b->s.B = plane_alloc(words + 1);
+    b->D0 = plane_alloc(words + 1);
+    b->D1 = plane_alloc(words + 1);
+    b->s.G = pk->npool ? plane_alloc(words + 1) : NULL;
+    b->s.cnt = plane_alloc((size_t)pk->nplanes * nw + 1);
     if (L->propagation == FL_PROP_INSTANT) {
-        b->s.Cb = calloc(words + 1, sizeof(fl_word));
-        b->s.I = calloc(words + 1, sizeof(fl_word));
+        b->s.Cb = plane_alloc(words + 1);
+        b->s.I = plane_alloc(words + 1);
         if (!b->s.Cb || !b->s.I)
             goto nomem;
     }
