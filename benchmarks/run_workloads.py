@@ -140,14 +140,30 @@ def blocks_per_word(p_lane):
 
 def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     """Estimate of bytes and Philox blocks per step of a threshold-1 model at
-    mean down fraction d, lanes taken as independent (an estimate: the
-    engine asks for hits only where the source is down and the target still
-    up, for F where up, for repairs where crashed)."""
+    mean down fraction d, lanes taken as independent, for the draws of
+    docs/randomness.md: the crash F is a sparse draw (one block per vertex
+    word) when p_fail < 1/32, else bit-sliced over the up lanes; the repair
+    is bit-sliced over the crashed lanes (sparse below 1/32: one block per
+    word with a crashed lane); the hit of a vertex whose in-edges share q is
+    one bit-sliced draw per vertex word over the lanes that are up and have
+    a down in-neighbour (mean in-degree m / n).  An estimate, not a count."""
     words = trials / 64.0
     bytes_step = (m * 8.0 + n * 64.0) * words + m * 16.0
-    edge_blocks = m * words * blocks_per_word(d * (1 - d))
-    vertex_blocks = n * words * ((blocks_per_word(1 - d) if p_fail else 0) + (blocks_per_word(d) if p_repair else 0))
-    blocks = edge_blocks + vertex_blocks
+    k = m / n if n else 0.0
+    if not p_fail:
+        fail = 0.0
+    elif p_fail < 1 / 32:
+        fail = 1.0
+    else:
+        fail = blocks_per_word(1 - d)
+    if not p_repair:
+        repair = 0.0
+    elif p_repair < 1 / 32:
+        repair = 1 - (1 - d) ** 64
+    else:
+        repair = blocks_per_word(d)
+    hit = blocks_per_word((1 - d) * (1 - (1 - d) ** k))
+    blocks = n * words * (fail + repair + hit)
     et = m * trials
     bw = machine.get("memcpy_bytes_per_s") or 0
     ph = machine.get("philox_blocks_per_s") or 0
@@ -155,10 +171,11 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     t_rng = blocks / ph if ph else None
     bound = max(t for t in (t_mem, t_rng) if t is not None) if (t_mem or t_rng) else None
     return {
-        "model": "estimate at the measured mean down fraction, lanes independent",
+        "model": "estimate at the measured mean down fraction, lanes independent, draws of docs/randomness.md",
         "bytes_per_step": bytes_step,
         "bytes_per_edge_trial": bytes_step / et,
         "philox_blocks_per_step": blocks,
+        "philox_blocks_per_vertex_word": {"crash": fail, "repair": repair, "hit": hit},
         "random_words_per_edge_trial": 4.0 * blocks / et,
         "memory_seconds_per_step": t_mem,
         "philox_seconds_per_step": t_rng,

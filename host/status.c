@@ -1,8 +1,12 @@
 /*
  * status.c - status codes: their names and the sysexits(3) codes the
- * faultline command exits with.
+ * faultline command exits with, and the internal message helper.
  */
 #include "faultline.h"
+#include "say.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 
 int fl_status_exit_code(int status)
 {
@@ -34,4 +38,16 @@ const char *fl_status_name(int status)
     case FL_E_INTERNAL:
     default: return "internal error";
     }
+}
+
+int fl_i_say(char *message, size_t size, int status, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (size == 0)
+        return status;
+    va_start(ap, fmt);
+    vsnprintf(message, size, fmt, ap);
+    va_end(ap);
+    return status;
 }

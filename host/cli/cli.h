@@ -10,6 +10,9 @@
 
 #include <stdio.h>
 
+/* Prints "faultline: MESSAGE" on stderr and returns code (host/cli/main.c). */
+int fl_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /*
  * faultline info FILE.h5: prints a summary of a results file (INTERFACE.md
  * "Results of run") to out: the run's attributes, each dataset's type and

@@ -26,19 +26,6 @@
 #define DEFAULT_DEFLATE 4
 #define DEFAULT_DEFLATE_EDGES 0
 
-static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    fputs("faultline: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return code;
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -109,7 +96,7 @@ static int write_graph(fl_i_h5graph *g, const char *out, int deflate, int deflat
     int status = is_edgelist_output(out) ? fl_i_edgelist_write(g, out, g->source, message, sizeof message)
                                          : fl_i_h5graph_write(g, out, deflate, deflate_edges, message, sizeof message);
     if (status != FL_OK)
-        return fail(fl_status_exit_code(status), "%s", message);
+        return fl_cli_fail(fl_status_exit_code(status), "%s", message);
     return 0;
 }
 
@@ -177,28 +164,28 @@ int fl_cli_generate(int argc, char **argv)
     fl_i_h5graph g;
 
     if (argc < 2 || argv[1][0] == '-')
-        return fail(64, "generate: expected a KIND (er, rmat, fattree, grid); see 'faultline --help'");
+        return fl_cli_fail(64, "generate: expected a KIND (er, rmat, fattree, grid); see 'faultline --help'");
     kind = argv[1];
     for (int i = 0; i < 4; i++)
         if (!strcmp(kind, takes[i].kind))
             kind_index = i;
     if (kind_index < 0)
-        return fail(64, "generate: unknown KIND '%s' (er, rmat, fattree, grid)", kind);
+        return fl_cli_fail(64, "generate: unknown KIND '%s' (er, rmat, fattree, grid)", kind);
     optind = 2;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":o:", longs, NULL)) != -1) {
         int bad = 0;
         if (opt == '?')
-            return fail(64, "generate %s: unknown option '%s'", kind, argv[optind - 1]);
+            return fl_cli_fail(64, "generate %s: unknown option '%s'", kind, argv[optind - 1]);
         if (opt == ':')
-            return fail(64, "generate %s: option '%s' needs a value", kind, argv[optind - 1]);
+            return fl_cli_fail(64, "generate %s: option '%s' needs a value", kind, argv[optind - 1]);
         if (opt >= O_N && opt <= O_DEFLATE_EDGES) {
             int ok = opt == O_SEED || opt == O_THREADS || opt == O_DEFLATE || opt == O_DEFLATE_EDGES;
             for (int i = 0; i < 8 && !ok; i++)
                 ok = takes[kind_index].opts[i] == opt;
             if (!ok)
-                return fail(64, "generate %s: option '%s' is not one of this kind's", kind,
-                            argv[optind - 1 - (opt != O_DIRECTED)]);
+                return fl_cli_fail(64, "generate %s: option '%s' is not one of this kind's", kind,
+                                   argv[optind - 1 - (opt != O_DIRECTED)]);
             given[opt] = 1;
         }
         switch (opt) {
@@ -222,16 +209,16 @@ int fl_cli_generate(int argc, char **argv)
         case O_THREADS: bad = parse_u64(optarg, 1, 4096, &threads); break;
         case O_DEFLATE: bad = parse_u64(optarg, 0, 9, &deflate); break;
         case O_DEFLATE_EDGES: bad = parse_u64(optarg, 0, 9, &deflate_edges); break;
-        default: return fail(64, "generate: see 'faultline --help'");
+        default: return fl_cli_fail(64, "generate: see 'faultline --help'");
         }
         if (bad)
-            return fail(64, "generate %s: '%s' is not a valid value for option '%s'", kind, optarg,
-                        argv[optind - 1] == optarg ? argv[optind - 2] : argv[optind - 1]);
+            return fl_cli_fail(64, "generate %s: '%s' is not a valid value for option '%s'", kind, optarg,
+                               argv[optind - 1] == optarg ? argv[optind - 2] : argv[optind - 1]);
     }
     if (optind != argc)
-        return fail(64, "generate %s: unexpected argument '%s'", kind, argv[optind]);
+        return fl_cli_fail(64, "generate %s: unexpected argument '%s'", kind, argv[optind]);
     if (!out)
-        return fail(64, "generate %s: -o OUT is required", kind);
+        return fl_cli_fail(64, "generate %s: -o OUT is required", kind);
     (void)x;
     if (threads)
         omp_set_num_threads((int)threads);
@@ -239,35 +226,35 @@ int fl_cli_generate(int argc, char **argv)
     double t0 = now();
     if (kind_index == 0) {
         if (!given[O_N] || !given[O_DEGREE])
-            return fail(64, "generate er: --n N and --degree K are required");
+            return fl_cli_fail(64, "generate er: --n N and --degree K are required");
         if (degree > (double)(n - 1))
-            return fail(64, "generate er: --degree %g is more than n - 1 = %llu", degree, n - 1);
+            return fl_cli_fail(64, "generate er: --degree %g is more than n - 1 = %llu", degree, n - 1);
         status = fl_i_gen_er(&g, (uint32_t)n, degree, directed, seed, message, sizeof message);
     } else if (kind_index == 1) {
         if (!given[O_SCALE])
-            return fail(64, "generate rmat: --scale S is required");
+            return fl_cli_fail(64, "generate rmat: --scale S is required");
         if (a + b + c > 1.0)
-            return fail(64, "generate rmat: --a + --b + --c = %g is more than 1", a + b + c);
+            return fl_cli_fail(64, "generate rmat: --a + --b + --c = %g is more than 1", a + b + c);
         status = fl_i_gen_rmat(&g, (unsigned)scale, (unsigned)ef, a, b, c, seed, message, sizeof message);
     } else if (kind_index == 2) {
         if (!given[O_K])
-            return fail(64, "generate fattree: --k K (even, >= 2) is required");
+            return fl_cli_fail(64, "generate fattree: --k K (even, >= 2) is required");
         fl_i_fattree o = {(uint32_t)k, (uint32_t)vms, (uint32_t)svc, (uint32_t)cap, (uint32_t)boot};
         if (cap == 0)
-            return fail(64, "generate fattree: --capacity must be >= 1 (each host is the pool of its VMs)");
+            return fl_cli_fail(64, "generate fattree: --capacity must be >= 1 (each host is the pool of its VMs)");
         status = fl_i_gen_fattree(&g, &o, message, sizeof message);
     } else {
         if (!given[O_ROWS] || !given[O_COLS])
-            return fail(64, "generate grid: --rows R and --cols C are required");
+            return fl_cli_fail(64, "generate grid: --rows R and --cols C are required");
         status = fl_i_gen_grid(&g, (uint32_t)rows, (uint32_t)cols, message, sizeof message);
     }
     if (status != FL_OK) {
         fl_i_h5graph_free(&g);
-        return fail(fl_status_exit_code(status), "generate %s: %s", kind, message);
+        return fl_cli_fail(fl_status_exit_code(status), "generate %s: %s", kind, message);
     }
     double t1 = now();
     g.source = join_args("faultline generate", argc - 1, argv + 1);
-    int code = g.source ? write_graph(&g, out, (int)deflate, (int)deflate_edges) : fail(70, "out of memory");
+    int code = g.source ? write_graph(&g, out, (int)deflate, (int)deflate_edges) : fl_cli_fail(70, "out of memory");
     if (code == 0)
         printf("%s: %u vertices, %llu edges, %llu supervision edges -> %s (generated in %.2f s, written in %.2f s)\n",
                kind, g.n, (unsigned long long)g.m, (unsigned long long)g.ns, out, t1 - t0, now() - t1);
@@ -298,36 +285,36 @@ int fl_cli_convert(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'z':
             if (parse_u64(optarg, 0, 9, &deflate))
-                return fail(64, "convert: --deflate: '%s' is not a zlib level 0..9", optarg);
+                return fl_cli_fail(64, "convert: --deflate: '%s' is not a zlib level 0..9", optarg);
             break;
         case 'e':
             if (parse_u64(optarg, 0, 9, &deflate_edges))
-                return fail(64, "convert: --deflate-edges: '%s' is not a zlib level 0..9", optarg);
+                return fl_cli_fail(64, "convert: --deflate-edges: '%s' is not a zlib level 0..9", optarg);
             break;
-        case ':': return fail(64, "convert: option '%s' needs a value", argv[optind - 1]);
-        default: return fail(64, "convert: unknown option '%s'", argv[optind - 1]);
+        case ':': return fl_cli_fail(64, "convert: option '%s' needs a value", argv[optind - 1]);
+        default: return fl_cli_fail(64, "convert: unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return fail(64, "convert: expected exactly one input file (see 'faultline --help')");
+        return fl_cli_fail(64, "convert: expected exactly one input file (see 'faultline --help')");
     if (!out)
-        return fail(64, "convert: -o OUT.h5 is required");
+        return fl_cli_fail(64, "convert: -o OUT.h5 is required");
     in = argv[optind];
     errno = 0;
     f = fopen(in, "rb");
     if (!f)
-        return fail(66, "cannot open '%s': %s", in, strerror(errno));
+        return fl_cli_fail(66, "cannot open '%s': %s", in, strerror(errno));
     fclose(f);
     memset(&g, 0, sizeof g);
     if (fl_i_is_hdf5(in)) {
         status = fl_i_h5graph_read(&g, in, message, sizeof message);
         if (status != FL_OK)
-            return fail(fl_status_exit_code(status), "%s", message);
+            return fl_cli_fail(fl_status_exit_code(status), "%s", message);
     } else {
         int yaml = ends_with(in, ".yaml") || ends_with(in, ".yml") || ends_with(in, ".json");
         md = fl_model_create();
         if (!md)
-            return fail(70, "out of memory");
+            return fl_cli_fail(70, "out of memory");
         status = yaml ? fl_model_load(md, in) : fl_i_model_load_graph(md, in);
         if (status == FL_OK)
             status = fl_i_h5graph_from_model(&g, md, yaml, message, sizeof message);
@@ -336,12 +323,12 @@ int fl_cli_convert(int argc, char **argv)
         fl_model_destroy(&md);
         if (status != FL_OK) {
             fl_i_h5graph_free(&g);
-            return fail(fl_status_exit_code(status), "%s", message);
+            return fl_cli_fail(fl_status_exit_code(status), "%s", message);
         }
     }
     free(g.source);
     g.source = join_args("faultline convert", argc - 1, argv + 1);
-    code = g.source ? write_graph(&g, out, (int)deflate, (int)deflate_edges) : fail(70, "out of memory");
+    code = g.source ? write_graph(&g, out, (int)deflate, (int)deflate_edges) : fl_cli_fail(70, "out of memory");
     if (code == 0)
         printf("%s: %u vertices, %llu edges, %llu supervision edges -> %s\n", in, g.n, (unsigned long long)g.m,
                (unsigned long long)g.ns, out);

@@ -53,7 +53,7 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "Not in this version (exit 69): steady, merge, export,\n"
                                  "--burn-in, --checkpoint-every, --resume.\n";
 
-static int fail(int code, const char *fmt, ...)
+int fl_cli_fail(int code, const char *fmt, ...)
 {
     va_list ap;
     fputs("faultline: ", stderr);
@@ -84,7 +84,7 @@ static int resolve_threads(const char *option)
     unsigned long long x;
     if (option) {
         if (parse_u64(option, 1, 4096, &x))
-            return fail(0, "--threads: '%s' is not a number of threads in 1..4096", option);
+            return fl_cli_fail(0, "--threads: '%s' is not a number of threads in 1..4096", option);
         return (int)x;
     }
     const char *names[] = {"OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"};
@@ -94,7 +94,7 @@ static int resolve_threads(const char *option)
             char first[32];
             snprintf(first, sizeof first, "%.*s", (int)strcspn(env, ","), env);
             if (parse_u64(first, 1, 4096, &x))
-                return fail(0, "%s: '%s' is not a number of threads in 1..4096", names[i], env);
+                return fl_cli_fail(0, "%s: '%s' is not a number of threads in 1..4096", names[i], env);
             return (int)x;
         }
     }
@@ -180,13 +180,13 @@ static int output_writable(const char *out)
     else
         snprintf(dir, sizeof dir, ".");
     if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
-        return fail(73, "cannot write '%s': it is a directory", out);
+        return fl_cli_fail(73, "cannot write '%s': it is a directory", out);
     if (stat(dir, &st) != 0)
-        return fail(73, "cannot write '%s': directory '%s' does not exist", out, dir);
+        return fl_cli_fail(73, "cannot write '%s': directory '%s' does not exist", out, dir);
     if (!S_ISDIR(st.st_mode))
-        return fail(73, "cannot write '%s': '%s' is not a directory", out, dir);
+        return fl_cli_fail(73, "cannot write '%s': '%s' is not a directory", out, dir);
     if (access(dir, W_OK) != 0)
-        return fail(73, "cannot write '%s': directory '%s' is not writable (%s)", out, dir, strerror(errno));
+        return fl_cli_fail(73, "cannot write '%s': directory '%s' is not writable (%s)", out, dir, strerror(errno));
     return 0;
 }
 
@@ -272,7 +272,7 @@ static int write_stats(const char *path, const fl_model *md, fl_sim *sim, const 
             *c = '\'';
     FILE *f = fopen(path, "w");
     if (!f)
-        return fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
+        return fl_cli_fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
     fprintf(f,
             "{\n  \"vertices\": %u, \"edges\": %.0f, \"trials\": %.0f, \"steps\": %u,\n"
             "  \"backend\": \"%s\", \"device\": \"%s\",\n"
@@ -285,7 +285,7 @@ static int write_stats(const char *path, const fl_model *md, fl_sim *sim, const 
             T ? stepping / T : 0.0, stepping, tm->write, tm->total, (double)ru.ru_maxrss * 1024.0,
             stepping > 0 ? edges * trials * T / stepping : 0.0, T ? mean_down : df[0], df[T]);
     if (fclose(f) != 0)
-        return fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
+        return fl_cli_fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
     return 0;
 }
 
@@ -323,27 +323,27 @@ static int cmd_run(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'n':
             if (parse_u64(optarg, 1, 1ULL << 40, &x))
-                return fail(64, "--trials: '%s' is not a number of trials in 1..2^40", optarg);
+                return fl_cli_fail(64, "--trials: '%s' is not a number of trials in 1..2^40", optarg);
             opt.trials = (int64_t)x;
             break;
         case 't':
             if (parse_u64(optarg, 0, 1000000000ULL, &x))
-                return fail(64, "--steps: '%s' is not a number of steps in 0..10^9", optarg);
+                return fl_cli_fail(64, "--steps: '%s' is not a number of steps in 0..10^9", optarg);
             opt.steps = (int64_t)x;
             break;
         case 's':
             if (parse_u64(optarg, 0, (1ULL << 63) - 1, &x))
-                return fail(64, "--seed: '%s' is not a seed in 0..2^63-1", optarg);
+                return fl_cli_fail(64, "--seed: '%s' is not a seed in 0..2^63-1", optarg);
             opt.seed = (int64_t)x;
             break;
         case 'i':
             if (parse_u64(optarg, 0, 1ULL << 38, &x))
-                return fail(64, "--trial-offset: '%s' is not a trial number in 0..2^38", optarg);
+                return fl_cli_fail(64, "--trial-offset: '%s' is not a trial number in 0..2^38", optarg);
             opt.trial_offset = x;
             break;
         case 'v':
             if (parse_u64(optarg, 1, 1000000000ULL, &x))
-                return fail(64, "--vertex-series: '%s' is not a stride >= 1", optarg);
+                return fl_cli_fail(64, "--vertex-series: '%s' is not a stride >= 1", optarg);
             opt.vertex_series = (uint32_t)x;
             break;
         case 'p':
@@ -352,7 +352,7 @@ static int cmd_run(int argc, char **argv)
             else if (!strcmp(optarg, "instant"))
                 opt.propagation = FL_PROP_INSTANT;
             else
-                return fail(64, "--propagation: '%s' is not synchronous or instant", optarg);
+                return fl_cli_fail(64, "--propagation: '%s' is not synchronous or instant", optarg);
             break;
         case 'b': backend = optarg; break;
         case 'P': opt.platform = optarg; break;
@@ -360,15 +360,15 @@ static int cmd_run(int argc, char **argv)
         case 'j': threads = optarg; break;
         case 'q': quiet = 1; break;
         case 'S': stats = optarg; break;
-        case 'B': return fail(69, "--burn-in (the long-run view) is not available in this version");
+        case 'B': return fl_cli_fail(69, "--burn-in (the long-run view) is not available in this version");
         case 'C':
-        case 'R': return fail(69, "checkpoint and restart are not available in this version");
+        case 'R': return fl_cli_fail(69, "checkpoint and restart are not available in this version");
         case 'h': fputs(usage_text, stdout); return 0;
-        default: return fail(64, "run: see 'faultline --help'");
+        default: return fl_cli_fail(64, "run: see 'faultline --help'");
         }
     }
     if (optind != argc - 1)
-        return fail(64, "run: expected exactly one MODEL file (see 'faultline --help')");
+        return fl_cli_fail(64, "run: expected exactly one MODEL file (see 'faultline --help')");
     if (!strcmp(backend, "auto"))
         opt.backend = FL_BACKEND_AUTO;
     else if (!strcmp(backend, "openmp"))
@@ -376,7 +376,7 @@ static int cmd_run(int argc, char **argv)
     else if (!strcmp(backend, "opencl"))
         opt.backend = FL_BACKEND_OPENCL;
     else
-        return fail(64, "--backend: '%s' is not auto, openmp or opencl", backend);
+        return fl_cli_fail(64, "--backend: '%s' is not auto, openmp or opencl", backend);
     opt.threads = resolve_threads(threads);
     if (opt.threads == 0)
         return 64;
@@ -396,14 +396,14 @@ static int cmd_run(int argc, char **argv)
     md = fl_model_create();
     command = join_args(argc + 1, argv - 1); /* argv[-1] is the program name */
     if (!md || !out || !command) {
-        code = fail(70, "out of memory");
+        code = fl_cli_fail(70, "out of memory");
         goto cleanup;
     }
     double t0 = wall();
     int status = fl_model_load(md, model_path);
     tm.load = wall() - t0;
     if (status != FL_OK) {
-        code = fail(fl_status_exit_code(status), "%s", fl_model_error(md));
+        code = fl_cli_fail(fl_status_exit_code(status), "%s", fl_model_error(md));
         goto cleanup;
     }
     code = output_writable(out);
@@ -413,8 +413,9 @@ static int cmd_run(int argc, char **argv)
         goto cleanup;
     status = fl_sim_create(&sim, md, &opt, message, sizeof message);
     if (status != FL_OK) {
-        code = fail(fl_status_exit_code(status), "%s%s",
-                    status == FL_E_BACKEND && opt.backend == FL_BACKEND_OPENCL ? "--backend opencl: " : "", message);
+        code = fl_cli_fail(fl_status_exit_code(status), "%s%s",
+                           status == FL_E_BACKEND && opt.backend == FL_BACKEND_OPENCL ? "--backend opencl: " : "",
+                           message);
         goto cleanup;
     }
     if (!quiet && opt.backend != FL_BACKEND_OPENMP) {
@@ -434,7 +435,7 @@ static int cmd_run(int argc, char **argv)
     status = fl_sim_run(sim);
     tm.run = wall() - t0;
     if (status == FL_E_INTERRUPTED) {
-        code = fail(75, "%s; checkpoints are not in this version, so nothing was written", fl_sim_error(sim));
+        code = fl_cli_fail(75, "%s; checkpoints are not in this version, so nothing was written", fl_sim_error(sim));
         goto cleanup;
     }
     if (status == FL_OK) {
@@ -443,7 +444,7 @@ static int cmd_run(int argc, char **argv)
         tm.write = wall() - t0;
     }
     if (status != FL_OK) {
-        code = fail(fl_status_exit_code(status), "%s", fl_sim_error(sim));
+        code = fl_cli_fail(fl_status_exit_code(status), "%s", fl_sim_error(sim));
         goto cleanup;
     }
     tm.total = wall() - started;
@@ -467,19 +468,19 @@ static int cmd_devices(int argc, char **argv)
 {
     (void)argv;
     if (argc != 1)
-        return fail(64, "devices: takes no arguments");
+        return fl_cli_fail(64, "devices: takes no arguments");
     char message[512];
     size_t count = 0;
     int status = fl_devices_list(NULL, 0, &count, message, sizeof message);
     if (status != FL_OK)
-        return fail(fl_status_exit_code(status), "%s", message);
+        return fl_cli_fail(fl_status_exit_code(status), "%s", message);
     fl_device_info *dev = calloc(count + 1, sizeof *dev);
     if (!dev)
-        return fail(70, "out of memory");
+        return fl_cli_fail(70, "out of memory");
     status = fl_devices_list(dev, count, &count, message, sizeof message);
     if (status != FL_OK) {
         free(dev);
-        return fail(fl_status_exit_code(status), "%s", message);
+        return fl_cli_fail(fl_status_exit_code(status), "%s", message);
     }
     for (size_t i = 0; i < count; i++) {
         const fl_device_info *d = &dev[i];
@@ -503,13 +504,13 @@ static int cmd_devices(int argc, char **argv)
 static int cmd_check(int argc, char **argv)
 {
     if (argc != 2)
-        return fail(64, "check: expected exactly one MODEL file");
+        return fl_cli_fail(64, "check: expected exactly one MODEL file");
     fl_model *md = fl_model_create();
     if (!md)
-        return fail(70, "out of memory");
+        return fl_cli_fail(70, "out of memory");
     int status = fl_model_load(md, argv[1]);
     if (status != FL_OK) {
-        int code = fail(fl_status_exit_code(status), "%s", fl_model_error(md));
+        int code = fl_cli_fail(fl_status_exit_code(status), "%s", fl_model_error(md));
         fl_model_destroy(&md);
         return code;
     }
@@ -532,7 +533,7 @@ static int cmd_check(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return fail(64, "no command given; see 'faultline --help'");
+        return fl_cli_fail(64, "no command given; see 'faultline --help'");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
@@ -550,7 +551,7 @@ int main(int argc, char **argv)
         return cmd_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) {
         if (argc != 3)
-            return fail(64, "info: expected exactly one results FILE.h5");
+            return fl_cli_fail(64, "info: expected exactly one results FILE.h5");
         return fl_cli_info(argv[2], stdout, stderr);
     }
     if (!strcmp(cmd, "generate"))
@@ -560,6 +561,6 @@ int main(int argc, char **argv)
     const char *later[] = {"steady", "merge", "export"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         if (!strcmp(cmd, later[i]))
-            return fail(69, "'%s' is not available in this version", cmd);
-    return fail(64, "unknown command '%s'; see 'faultline --help'", cmd);
+            return fl_cli_fail(69, "'%s' is not available in this version", cmd);
+    return fl_cli_fail(64, "unknown command '%s'; see 'faultline --help'", cmd);
 }

@@ -8,6 +8,7 @@
  * that order too, so both files load as the same model.
  */
 #include "generate.h"
+#include "say.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,21 +20,7 @@
 
 #include <Random123/philox.h>
 
-static int say(char *message, size_t size, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int say(char *message, size_t size, int status, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (size == 0)
-        return status;
-    va_start(ap, fmt);
-    vsnprintf(message, size, fmt, ap);
-    va_end(ap);
-    return status;
-}
-
-#define NOMEM() say(message, message_size, FL_E_NOMEM, "out of memory")
+#define NOMEM() fl_i_say(message, message_size, FL_E_NOMEM, "out of memory")
 
 static void *xmalloc(uint64_t count, size_t size)
 {
@@ -92,7 +79,7 @@ int fl_i_gen_grid(fl_i_h5graph *g, uint32_t rows, uint32_t cols, char *message, 
     uint32_t r, c;
 
     if (rows < 1 || cols < 1 || n >= UINT32_MAX - 1)
-        return say(message, message_size, FL_E_USAGE, "grid: rows x cols must be in 1 .. 2^32-3");
+        return fl_i_say(message, message_size, FL_E_USAGE, "grid: rows x cols must be in 1 .. 2^32-3");
     if (alloc_csr(g, (uint32_t)n, 2 * ((uint64_t)rows * (cols - 1) + (uint64_t)(rows - 1) * cols)) != FL_OK)
         return NOMEM();
     for (r = 0; r < rows; r++)
@@ -198,9 +185,9 @@ int fl_i_gen_er(fl_i_h5graph *g, uint32_t n, double degree, int directed, uint64
     int status = FL_OK;
 
     if (n < 2 || n >= UINT32_MAX - 1)
-        return say(message, message_size, FL_E_USAGE, "er: --n must be in 2 .. 2^32-3");
+        return fl_i_say(message, message_size, FL_E_USAGE, "er: --n must be in 2 .. 2^32-3");
     if (!(degree >= 0.0) || degree > (double)(n - 1))
-        return say(message, message_size, FL_E_USAGE, "er: --degree must be in 0 .. n-1 = %u", n - 1);
+        return fl_i_say(message, message_size, FL_E_USAGE, "er: --degree must be in 0 .. n-1 = %u", n - 1);
     p = degree / (double)(n - 1);
     stream_init(&s, seed, 0x45520000u | (directed ? 1u : 0u));
     if (p > 0.0) {
@@ -264,11 +251,11 @@ int fl_i_gen_rmat(fl_i_h5graph *g, unsigned scale, unsigned edge_factor, double 
     int64_t ne, i;
 
     if (scale < 1 || scale > 31)
-        return say(message, message_size, FL_E_USAGE, "rmat: --scale must be in 1..31");
+        return fl_i_say(message, message_size, FL_E_USAGE, "rmat: --scale must be in 1..31");
     if (edge_factor < 1 || edge_factor > 1024)
-        return say(message, message_size, FL_E_USAGE, "rmat: --edge-factor must be in 1..1024");
+        return fl_i_say(message, message_size, FL_E_USAGE, "rmat: --edge-factor must be in 1..1024");
     if (!(a >= 0 && b >= 0 && c >= 0 && a + b + c <= 1.0))
-        return say(message, message_size, FL_E_USAGE, "rmat: --a, --b, --c must be >= 0 with a + b + c <= 1");
+        return fl_i_say(message, message_size, FL_E_USAGE, "rmat: --a, --b, --c must be >= 0 with a + b + c <= 1");
     draws = (uint64_t)edge_factor << scale;
     from = xmalloc(draws, sizeof *from);
     to = xmalloc(draws, sizeof *to);
@@ -359,7 +346,7 @@ int fl_i_gen_fattree(fl_i_h5graph *g, const fl_i_fattree *o, char *message, size
     char buf[96];
 
     if (k < 2 || k % 2 != 0 || k > 1024)
-        return say(message, message_size, FL_E_USAGE, "fattree: --k must be even, in 2..1024");
+        return fl_i_say(message, message_size, FL_E_USAGE, "fattree: --k must be even, in 2..1024");
     first[T_CORE] = 0;
     first[T_AGG] = ncore;
     first[T_EDGE] = first[T_AGG] + nagg;
@@ -369,8 +356,8 @@ int fl_i_gen_fattree(fl_i_h5graph *g, const fl_i_fattree *o, char *message, size
     first[T_SUPERVISOR] = first[T_SERVICE] + nsvc;
     first[NTIER] = n = first[T_SUPERVISOR] + k;
     if (n >= UINT32_MAX - 1)
-        return say(message, message_size, FL_E_USAGE, "fattree: %llu vertices, more than 2^32-3",
-                   (unsigned long long)n);
+        return fl_i_say(message, message_size, FL_E_USAGE, "fattree: %llu vertices, more than 2^32-3",
+                        (unsigned long long)n);
     m = nagg * h + nedge * h + nhost + nvm + nsvc + k;
     ns = nvm + nsvc;
     g->n = (uint32_t)n;
@@ -629,13 +616,13 @@ int fl_i_edgelist_write(const fl_i_h5graph *g, const char *path, const char *hea
             if (strlen(g->name[u]) > maxlen)
                 maxlen = strlen(g->name[u]);
     if (2 * maxlen + 2 > cap / 2) {
-        status = say(message, message_size, FL_E_OUTPUT, "%s: a vertex name is too long for an edge list", path);
+        status = fl_i_say(message, message_size, FL_E_OUTPUT, "%s: a vertex name is too long for an edge list", path);
         goto cleanup;
     }
     sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
     f = fopen(tmp, "wb");
     if (f == NULL) {
-        status = say(message, message_size, FL_E_OUTPUT, "cannot create '%s': %s", tmp, strerror(errno));
+        status = fl_i_say(message, message_size, FL_E_OUTPUT, "cannot create '%s': %s", tmp, strerror(errno));
         goto cleanup;
     }
     if (header != NULL)
@@ -680,17 +667,18 @@ int fl_i_edgelist_write(const fl_i_h5graph *g, const char *path, const char *hea
     }
     fwrite(buf, 1, (size_t)(p - buf), f);
     if (ferror(f) || fflush(f) != 0 || (fsync(fileno(f)) != 0 && errno != EINVAL)) {
-        status = say(message, message_size, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
+        status = fl_i_say(message, message_size, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
         goto cleanup;
     }
     if (fclose(f) != 0) {
         f = NULL;
-        status = say(message, message_size, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
+        status = fl_i_say(message, message_size, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
         goto cleanup;
     }
     f = NULL;
     if (rename(tmp, path) != 0)
-        status = say(message, message_size, FL_E_OUTPUT, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        status =
+            fl_i_say(message, message_size, FL_E_OUTPUT, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
 cleanup:
     if (f != NULL)
         fclose(f);

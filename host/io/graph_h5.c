@@ -11,6 +11,7 @@
  */
 #include "graph_h5.h"
 #include "mem.h"
+#include "say.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,20 +123,6 @@ static const char *length_name(enum dlen l)
     return names[l];
 }
 
-static int say(char *message, size_t size, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int say(char *message, size_t size, int status, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (size == 0)
-        return status;
-    va_start(ap, fmt);
-    vsnprintf(message, size, fmt, ap);
-    va_end(ap);
-    return status;
-}
-
 void fl_i_h5graph_free(fl_i_h5graph *g)
 {
     size_t i;
@@ -157,7 +144,7 @@ void fl_i_h5graph_free(fl_i_h5graph *g)
 
 /* ------------------------------------------------------------ validation */
 
-#define BAD(...) say(message, message_size, FL_E_MODEL, __VA_ARGS__)
+#define BAD(...) fl_i_say(message, message_size, FL_E_MODEL, __VA_ARGS__)
 
 static int check_one(const fl_i_h5graph *g, const dsdesc *d, const char *path, char *message, size_t message_size)
 {
@@ -201,7 +188,7 @@ static int check_one(const fl_i_h5graph *g, const dsdesc *d, const char *path, c
         uint8_t *seen = calloc(len / 8 + 1, 1);
         int status = FL_OK;
         if (seen == NULL)
-            return say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
+            return fl_i_say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
         for (i = 0; i < len && status == FL_OK; i++) {
             if (x[i] >= len)
                 status = BAD("%s: dataset '%s': element %llu is %llu, not an edge index < m = %llu", path, d->name,
@@ -349,7 +336,7 @@ typedef struct reader {
     hid_t file, str, xfer;
 } reader;
 
-#define RBAD(...) say(r->message, r->message_size, FL_E_MODEL, __VA_ARGS__)
+#define RBAD(...) fl_i_say(r->message, r->message_size, FL_E_MODEL, __VA_ARGS__)
 
 /* Reads an integer attribute of the root group into *x; FL_E_MODEL if absent. */
 static int read_attr_u64(reader *r, const char *name, uint64_t *x)
@@ -408,7 +395,7 @@ static int read_attr_str(reader *r, const char *name, char **s, int required)
     else {
         *s = strdup(v);
         if (*s == NULL)
-            status = say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory", r->path);
+            status = fl_i_say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory", r->path);
     }
     if (v != NULL)
         H5free_memory(v);
@@ -473,7 +460,8 @@ static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
     }
     buf = len <= SIZE_MAX / elem_size(d->type) ? fl_i_big_alloc((size_t)len * elem_size(d->type)) : NULL;
     if (buf == NULL) {
-        status = say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path, d->name);
+        status =
+            fl_i_say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path, d->name);
         goto cleanup;
     }
     /* HDF5 converts no string between character sets: read in the file's. */
@@ -545,11 +533,11 @@ int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t m
     FILE *f;
 
     memset(g, 0, sizeof *g);
-    say(message, message_size, FL_OK, "%s", "");
+    fl_i_say(message, message_size, FL_OK, "%s", "");
     errno = 0;
     f = fopen(path, "rb");
     if (f == NULL)
-        return say(message, message_size, FL_E_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+        return fl_i_say(message, message_size, FL_E_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
     fclose(f);
     if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
         silenced = 1;
@@ -566,7 +554,7 @@ int fl_i_h5graph_read(fl_i_h5graph *g, const char *path, char *message, size_t m
     r->xfer = H5Pcreate(H5P_DATASET_XFER);
     if (r->str < 0 || H5Tset_size(r->str, H5T_VARIABLE) < 0 || r->xfer < 0 ||
         H5Pset_vlen_mem_manager(r->xfer, vlen_alloc, NULL, vlen_free, NULL) < 0) {
-        status = say(message, message_size, FL_E_INTERNAL, "%s: HDF5 string type setup failed", path);
+        status = fl_i_say(message, message_size, FL_E_INTERNAL, "%s: HDF5 string type setup failed", path);
         goto cleanup;
     }
     status = read_attr_str(r, "format", &format, 1);
@@ -633,7 +621,7 @@ typedef struct writer {
     int deflate, deflate_edges;
 } writer;
 
-#define WBAD(...) say(w->message, w->message_size, FL_E_OUTPUT, __VA_ARGS__)
+#define WBAD(...) fl_i_say(w->message, w->message_size, FL_E_OUTPUT, __VA_ARGS__)
 
 static int write_attr(writer *w, const char *name, hid_t ftype, hid_t mtype, const void *value)
 {
@@ -737,7 +725,7 @@ int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int
         silenced = 1;
     tmp = malloc(strlen(path) + 32);
     if (tmp == NULL) {
-        status = say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
+        status = fl_i_say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
         goto cleanup;
     }
     sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -774,7 +762,7 @@ int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int
     }
     image = malloc(image_size ? (size_t)image_size : 1);
     if (image == NULL) {
-        status = say(message, message_size, FL_E_NOMEM, "%s: out of memory for the file image", path);
+        status = fl_i_say(message, message_size, FL_E_NOMEM, "%s: out of memory for the file image", path);
         goto cleanup;
     }
     if (H5Fget_file_image(w->file, image, (size_t)image_size) < 0) {
