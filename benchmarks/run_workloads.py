@@ -150,6 +150,11 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     words = trials / 64.0
     bytes_step = (m * 8.0 + n * 64.0) * words + m * 16.0
     k = m / n if n else 0.0
+    # p given per vertex in the graph file (d): taken as small, sparse draws
+    if isinstance(p_fail, str):
+        p_fail = 1e-4
+    if isinstance(p_repair, str):
+        p_repair = 0.01
     if not p_fail:
         fail = 0.0
     elif p_fail < 1 / 32:
