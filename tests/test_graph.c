@@ -526,6 +526,8 @@ enum breakage {
     B_ORDER,
     B_TYPE,
     B_ONDEP,
+    B_WIDE,     /* col as int64 (h5py's default): read and narrowed */
+    B_WIDE_NEG, /* the same with a negative index */
 };
 
 static void make_file(const char *path, enum breakage b)
@@ -551,10 +553,14 @@ static void make_file(const char *path, enum breakage b)
     H5LTmake_dataset(f, "row_offset", 1, &d4, H5T_NATIVE_UINT64, off);
     if (b == B_COL_RANGE)
         col[1] = 3;
-    if (b == B_TYPE)
+    if (b == B_TYPE) {
         H5LTmake_dataset(f, "col", 1, &d3, H5T_NATIVE_DOUBLE, q);
-    else if (b != B_NO_COL)
+    } else if (b == B_WIDE || b == B_WIDE_NEG) {
+        int64_t wide[3] = {col[0], b == B_WIDE_NEG ? -1 : (int64_t)col[1], col[2]};
+        H5LTmake_dataset(f, "col", 1, &d3, H5T_NATIVE_INT64, wide);
+    } else if (b != B_NO_COL) {
         H5LTmake_dataset(f, "col", 1, b == B_COL_SIZE ? &d2 : &d3, H5T_NATIVE_UINT32, col);
+    }
     if (b == B_ORDER)
         order[1] = 2;
     H5LTmake_dataset(f, "edge_order", 1, &d3, H5T_NATIVE_UINT64, order);
@@ -606,6 +612,7 @@ static const struct {
     {B_FORMAT, "'format'"},      {B_SUP_RANGE, "'supervised'"},
     {B_CLASS_RANGE, "'class'"},  {B_ORDER, "'edge_order'"},
     {B_TYPE, "'col'"},           {B_ONDEP, "'on_dependency'"},
+    {B_WIDE_NEG, "'col'"},
 };
 
 static void test_bad_files(void)
@@ -618,6 +625,11 @@ static void test_bad_files(void)
     CU_ASSERT(md && md->edge_from[2] == 0 && md->edge_to[2] == 1 && fl_i_edge_q(md, 2) == 0.5);
     CU_ASSERT(md && md->edge_from[1] == 2 && md->edge_to[1] == 0 && fl_i_edge_weight(md, 1) == 2);
     CU_ASSERT(md && md->vp[0].pool == 2 && md->vp[1].on_dependency == 1 && md->vertex_class[0] == 0);
+    fl_model_destroy(&md);
+    /* indices stored as int64, as h5py writes them by default, load alike */
+    make_file(tmp("wide.h5"), B_WIDE);
+    md = tu_load(tu_write("wide.yaml", "faultline: 1\ngraph: { path: wide.h5 }\n"));
+    CU_ASSERT(md && md->m == 3 && md->edge_from[2] == 0 && md->edge_to[2] == 1 && md->edge_to[0] == 2);
     fl_model_destroy(&md);
     tu_write("bad_h5.yaml", "faultline: 1\ngraph: { path: bad.h5 }\n");
     for (size_t i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {

@@ -406,6 +406,61 @@ static int read_attr_str(reader *r, const char *name, char **s, int required)
     return status;
 }
 
+/*
+ * Reads integer dataset `set` of len values, stored in a type wider than
+ * d's or of the other sign, into buf (d's type): through 64 bits, every
+ * value checked against the range of d's type.
+ */
+static int read_narrowed(reader *r, hid_t set, const dsdesc *d, int file_signed, uint64_t len, void *buf)
+{
+    int64_t lo = 0;
+    uint64_t hi = UINT64_MAX;
+    int status = FL_OK;
+
+    switch (d->type) {
+    case D_U8: hi = UINT8_MAX; break;
+    case D_U32: hi = UINT32_MAX; break;
+    case D_I32: lo = INT32_MIN, hi = INT32_MAX; break;
+    case D_I64: lo = INT64_MIN, hi = INT64_MAX; break;
+    default: break;
+    }
+    uint64_t *wide = len ? fl_i_big_alloc((size_t)len * 8) : NULL;
+    if (len && wide == NULL)
+        return fl_i_say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path,
+                        d->name);
+    if (len &&
+        H5Dread(set, file_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide) < 0) {
+        status = RBAD("%s: dataset '%s' cannot be read (corrupt file?)", r->path, d->name);
+        goto done;
+    }
+    for (uint64_t i = 0; i < len; i++) {
+        int64_t sv = (int64_t)wide[i];
+        int below = file_signed && sv < lo, above = file_signed ? (sv >= 0 && (uint64_t)sv > hi) : wide[i] > hi;
+        if (below || above) {
+            if (file_signed)
+                status = RBAD("%s: dataset '%s': element %llu is %lld, outside the range of its %s %zu-byte type",
+                              r->path, d->name, (unsigned long long)i, (long long)sv, lo < 0 ? "signed" : "unsigned",
+                              elem_size(d->type));
+            else
+                status = RBAD("%s: dataset '%s': element %llu is %llu, outside the range of its %s %zu-byte type",
+                              r->path, d->name, (unsigned long long)i, (unsigned long long)wide[i],
+                              lo < 0 ? "signed" : "unsigned", elem_size(d->type));
+            goto done;
+        }
+        switch (d->type) {
+        case D_U8: ((uint8_t *)buf)[i] = (uint8_t)wide[i]; break;
+        case D_U32: ((uint32_t *)buf)[i] = (uint32_t)wide[i]; break;
+        case D_I32: ((int32_t *)buf)[i] = (int32_t)sv; break;
+        case D_U64:
+        case D_I64: ((uint64_t *)buf)[i] = wide[i]; break;
+        default: break;
+        }
+    }
+done:
+    free(wide);
+    return status;
+}
+
 static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
 {
     hid_t set = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
@@ -444,19 +499,20 @@ static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
                                          : "integer");
         goto cleanup;
     }
+    int narrow = 0, file_signed = 0;
     if (d->type != D_F64 && d->type != D_STR) {
-        /* Integers must fit without HDF5 clipping them silently. */
+        /* An integer type that does not hold every value of ours (h5py's
+         * default int64 for indices, say) is read through 64 bits and
+         * checked value by value: HDF5 itself would clip silently. */
         size_t fsize = H5Tget_size(type);
-        H5T_sign_t sign = H5Tget_sign(type);
         int signed_mem = d->type == D_I32 || d->type == D_I64;
-        if (fsize > elem_size(d->type) || (sign == H5T_SGN_2 && !signed_mem) ||
-            (sign != H5T_SGN_2 && signed_mem && fsize == elem_size(d->type))) {
-            status = RBAD("%s: dataset '%s' has an integer type of %zu bytes (%s) that does not fit the expected "
-                          "%s%zu-byte type",
-                          r->path, d->name, fsize, sign == H5T_SGN_2 ? "signed" : "unsigned",
-                          signed_mem ? "signed " : "unsigned ", elem_size(d->type));
+        file_signed = H5Tget_sign(type) == H5T_SGN_2;
+        if (fsize > 8) {
+            status = RBAD("%s: dataset '%s' has an integer type of %zu bytes, more than 8", r->path, d->name, fsize);
             goto cleanup;
         }
+        narrow = fsize > elem_size(d->type) || (file_signed && !signed_mem) ||
+                 (!file_signed && signed_mem && fsize == elem_size(d->type));
     }
     buf = len <= SIZE_MAX / elem_size(d->type) ? fl_i_big_alloc((size_t)len * elem_size(d->type)) : NULL;
     if (buf == NULL) {
@@ -469,8 +525,12 @@ static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
         status = RBAD("%s: dataset '%s' has an unknown character set", r->path, d->name);
         goto cleanup;
     }
-    if (len > 0 && H5Dread(set, d->type == D_STR ? r->str : mem_type(d->type), H5S_ALL, H5S_ALL,
-                           d->type == D_STR ? r->xfer : H5P_DEFAULT, buf) < 0) {
+    if (narrow) {
+        status = read_narrowed(r, set, d, file_signed, len, buf);
+        if (status != FL_OK)
+            goto cleanup;
+    } else if (len > 0 && H5Dread(set, d->type == D_STR ? r->str : mem_type(d->type), H5S_ALL, H5S_ALL,
+                                  d->type == D_STR ? r->xfer : H5P_DEFAULT, buf) < 0) {
         status = RBAD("%s: dataset '%s' cannot be read (corrupt file?)", r->path, d->name);
         goto cleanup;
     }
