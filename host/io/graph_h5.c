@@ -11,17 +11,15 @@
  */
 #include "graph_h5.h"
 #include "mem.h"
+#include "h5out.h"
 #include "say.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -736,74 +734,29 @@ cleanup:
     return status;
 }
 
-/* Writes the whole image to fd and syncs it. */
-static int write_image(writer *w, int fd, const char *tmp, const char *image, size_t size)
-{
-    while (size > 0) {
-        ssize_t k = write(fd, image, size < (1u << 30) ? size : (1u << 30));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return WBAD("writing '%s': %s", tmp, strerror(errno));
-        image += k;
-        size -= (size_t)k;
-    }
-    if (fsync(fd) != 0 && errno != EINVAL)
-        return WBAD("writing '%s': %s", tmp, strerror(errno));
-    return FL_OK;
-}
-
-/*
- * Like host/io/results_h5.c, the file is built in memory by HDF5's core
- * driver and written out with write(), through PATH.tmp.PID renamed at the
- * end: HDF5 1.10 cannot recover from an I/O error while it closes a file,
- * and a full disk usually shows up exactly there.
- */
+/* The file is built in memory and published whole (host/io/h5out.h). */
 int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int deflate_edges, char *message,
                        size_t message_size)
 {
     writer wr = {path, message, message_size, H5I_INVALID_HID, H5I_INVALID_HID, deflate, deflate_edges};
     writer *w = &wr;
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
-    char *tmp = NULL, *image = NULL;
-    ssize_t image_size;
-    int status, fd = -1, have_tmp = 0, silenced = 0;
+    fl_i_h5out out;
+    int status;
     uint64_t n = g->n;
     uint32_t version = FL_GRAPH_VERSION;
     const char *format = FL_GRAPH_FORMAT;
-    struct stat st;
     size_t i;
 
     status = fl_i_h5graph_validate(g, path, message, message_size);
     if (status != FL_OK)
         return status;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return WBAD("cannot write '%s': it is a directory", path);
-    if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
-        silenced = 1;
-    tmp = malloc(strlen(path) + 32);
-    if (tmp == NULL) {
-        status = fl_i_say(message, message_size, FL_E_NOMEM, "%s: out of memory", path);
+    status = fl_i_h5out_open(&out, path, (size_t)16 << 20, message, message_size);
+    if (status != FL_OK)
         goto cleanup;
-    }
-    sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) {
-        status = WBAD("cannot create '%s': %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    have_tmp = 1;
-    status = FL_E_OUTPUT;
-    if ((fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
-        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
-        H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
-        H5Pset_obj_track_times(fcpl, 0) < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
-        H5Pset_fapl_core(fapl, (size_t)16 << 20, 0) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-        (w->file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0 || (w->str = H5Tcopy(H5T_C_S1)) < 0 ||
-        H5Tset_size(w->str, H5T_VARIABLE) < 0 || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0) {
-        status = WBAD("%s: cannot create the HDF5 file in memory", path);
+    w->file = out.file;
+    if ((w->str = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(w->str, H5T_VARIABLE) < 0 ||
+        H5Tset_cset(w->str, H5T_CSET_UTF8) < 0) {
+        status = fl_i_h5out_fail(&out, FL_E_OUTPUT, 1, "string type");
         goto cleanup;
     }
     if ((status = write_attr(w, "format", w->str, w->str, &format)) != FL_OK ||
@@ -816,51 +769,10 @@ int fl_i_h5graph_write(const fl_i_h5graph *g, const char *path, int deflate, int
     for (i = 0; i < NDS; i++)
         if ((status = write_one(w, g, &ds[i])) != FL_OK)
             goto cleanup;
-    if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0 || (image_size = H5Fget_file_image(w->file, NULL, 0)) < 0) {
-        status = WBAD("%s: cannot finish the HDF5 file in memory", path);
-        goto cleanup;
-    }
-    image = malloc(image_size ? (size_t)image_size : 1);
-    if (image == NULL) {
-        status = fl_i_say(message, message_size, FL_E_NOMEM, "%s: out of memory for the file image", path);
-        goto cleanup;
-    }
-    if (H5Fget_file_image(w->file, image, (size_t)image_size) < 0) {
-        status = WBAD("%s: cannot copy the HDF5 file image", path);
-        goto cleanup;
-    }
-    H5Fclose(w->file);
-    w->file = H5I_INVALID_HID;
-    if ((status = write_image(w, fd, tmp, image, (size_t)image_size)) != FL_OK)
-        goto cleanup;
-    if (close(fd) != 0) {
-        fd = -1;
-        status = WBAD("writing '%s': %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        status = WBAD("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-        goto cleanup;
-    }
-    have_tmp = 0;
-    status = FL_OK;
+    status = fl_i_h5out_publish(&out);
 cleanup:
-    free(image);
     if (w->str >= 0)
         H5Tclose(w->str);
-    if (w->file >= 0)
-        H5Fclose(w->file);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    if (fcpl >= 0)
-        H5Pclose(fcpl);
-    if (fd >= 0)
-        close(fd);
-    if (have_tmp)
-        remove(tmp);
-    free(tmp);
-    if (silenced)
-        H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    fl_i_h5out_close(&out);
     return status;
 }

@@ -14,12 +14,10 @@
  * message returned in err.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +26,7 @@
 
 #include "faultline.h"
 #include "results.h"
+#include "io/h5out.h"
 
 /* 1-D chunks hold up to this many elements; 2-D chunks about this many bytes. */
 #define CHUNK_1D 65536u
@@ -408,90 +407,17 @@ cleanup:
 
 /* ------------------------------------------------------------ the file */
 
-/* The directory part of path, for messages: "." when it has none. */
-static void directory_of(const char *path, char *buf, size_t size)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(buf, size, ".");
-    else if (slash == path)
-        snprintf(buf, size, "/");
-    else
-        snprintf(buf, size, "%.*s", (int)(slash - path), path);
-}
-
-/*
- * Creates the temporary file and returns its descriptor in *fd.  Done with
- * open() so that errno says plainly why the directory cannot take the
- * output.
- */
-static int create_temporary(writer *w, const char *tmp, int *fd)
-{
-    char dir[1024];
-    struct stat st;
-    int e;
-
-    if (stat(w->path, &st) == 0 && S_ISDIR(st.st_mode))
-        return fail(w, FL_E_OUTPUT, "it is a directory");
-    if ((*fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666)) >= 0)
-        return FL_OK;
-    e = errno;
-    directory_of(w->path, dir, sizeof dir);
-    switch (e) {
-    case ENOENT:
-        /* Some file systems (/proc) also say ENOENT for a directory that is
-         * there but takes no new files. */
-        if (stat(dir, &st) != 0)
-            return fail(w, FL_E_OUTPUT, "directory '%s' does not exist", dir);
-        return fail(w, FL_E_OUTPUT, "cannot create '%s': %s", tmp, strerror(e));
-    case ENOTDIR: return fail(w, FL_E_OUTPUT, "'%s' is not a directory", dir);
-    case EACCES:
-    case EPERM:
-    case EROFS: return fail(w, FL_E_OUTPUT, "directory '%s' is not writable (%s)", dir, strerror(e));
-    default: return fail(w, FL_E_OUTPUT, "cannot create '%s': %s", tmp, strerror(e));
-    }
-}
-
-/* Writes the whole image to fd and syncs it, so that the rename publishes
- * a file that is on disk. */
-static int write_image(writer *w, int fd, const char *tmp, const char *image, size_t size)
-{
-    while (size > 0) {
-        ssize_t n = write(fd, image, size < (1u << 30) ? size : (1u << 30));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail(w, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
-        image += n;
-        size -= (size_t)n;
-    }
-    /* EINVAL: a file system that cannot sync; the data is written anyway. */
-    if (fsync(fd) != 0 && errno != EINVAL)
-        return fail(w, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
-    return FL_OK;
-}
-
 /* The in-memory file grows by this much at a time. */
 #define CORE_INCREMENT ((size_t)4 << 20)
 
-/*
- * The file is built in memory by HDF5's core driver and written out here
- * with write(): HDF5 1.10 cannot recover from an I/O error while it closes
- * a file (the id it leaves behind crashes the process at exit, fixed only
- * in later releases), and a full disk or quota usually shows up exactly
- * there.  Costs memory: the file's image twice, briefly, compressed.
- */
+/* The file is built in memory and published whole (host/io/h5out.h). */
 int fl_i_results_write(const fl_results *r, const char *path, const char *command, char *err, size_t err_size)
 {
     writer wr = {path ? path : "", err, err_size, H5I_INVALID_HID, H5I_INVALID_HID};
     writer *w = &wr;
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+    fl_i_h5out out;
     const int32_t complete = 1;
-    char *tmp = NULL, *image = NULL;
-    ssize_t image_size;
-    int status = FL_OK, fd = -1, have_tmp = 0, silenced = 0;
+    int status = FL_OK;
 
     if (err && err_size)
         err[0] = '\0';
@@ -501,32 +427,8 @@ int fl_i_results_write(const fl_results *r, const char *path, const char *comman
         return fail(w, FL_E_INTERNAL, "steps (%lu) or vertex series (%lu points) out of range", (unsigned long)r->steps,
                     (unsigned long)r->nseries);
 
-    /* The library never prints: silence HDF5's automatic error reports for
-     * our calls and give the caller's handler back at the end. */
-    if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
-        silenced = 1;
-
-    size_t tmp_size = strlen(path) + 32;
-    if (!(tmp = malloc(tmp_size))) {
-        status = fail(w, FL_E_NOMEM, "out of memory");
-        goto cleanup;
-    }
-    snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid());
-    CHECK(create_temporary(w, tmp, &fd));
-    have_tmp = 1;
-
-    TRY_H5(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
-    /* Creation order of links and root attributes is kept, as netCDF-4 does:
-     * h5py and xarray then list datasets and attributes in the order written
-     * (time, trial, vertex ... and complete last) instead of by name. */
-    TRY_H5(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "file creation properties");
-    TRY_H5(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "file creation properties");
-    TRY_H5(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
-    TRY_H5(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access properties");
-    TRY_H5(H5Pset_fapl_core(fapl, CORE_INCREMENT, 0), "file access properties");
-    /* Strong: H5Fclose frees everything even if an object were left open. */
-    TRY_H5(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "file access properties");
-    TRY_H5(w->file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl), "creating the file in memory");
+    CHECK(fl_i_h5out_open(&out, path, CORE_INCREMENT, err, err_size));
+    w->file = out.file;
     TRY_H5(w->str = H5Tcopy(H5T_C_S1), "string type");
     TRY_H5(H5Tset_size(w->str, H5T_VARIABLE), "string type");
     TRY_H5(H5Tset_cset(w->str, H5T_CSET_UTF8), "string type");
@@ -536,49 +438,11 @@ int fl_i_results_write(const fl_results *r, const char *path, const char *comman
     /* Last: a reader that finds complete = 1 knows all the rest was written
      * (info and merge refuse files without it). */
     CHECK(attr_write(w, w->file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete));
-
-    TRY_H5(H5Fflush(w->file, H5F_SCOPE_GLOBAL), "flushing the file in memory");
-    TRY_H5(image_size = H5Fget_file_image(w->file, NULL, 0), "sizing the file image");
-    if (!(image = malloc(image_size ? (size_t)image_size : 1))) {
-        status = fail(w, FL_E_NOMEM, "out of memory for the file image (%lld bytes)", (long long)image_size);
-        goto cleanup;
-    }
-    TRY_H5(H5Fget_file_image(w->file, image, (size_t)image_size), "copying the file image");
-    /* Closed before writing out, to give its memory back first. */
-    herr_t closed = H5Fclose(w->file);
-    w->file = H5I_INVALID_HID;
-    TRY_H5(closed, "closing the file in memory");
-
-    CHECK(write_image(w, fd, tmp, image, (size_t)image_size));
-    int closed_fd = close(fd);
-    fd = -1;
-    /* NFS reports a full disk or quota as late as close(). */
-    if (closed_fd != 0) {
-        status = fail(w, FL_E_OUTPUT, "writing '%s': %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    if (rename(tmp, path) != 0) {
-        status = fail(w, FL_E_OUTPUT, "renaming '%s' to it: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    have_tmp = 0;
+    CHECK(fl_i_h5out_publish(&out));
 cleanup:
-    free(image);
     if (w->str >= 0)
         H5Tclose(w->str);
-    if (w->file >= 0)
-        H5Fclose(w->file);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    if (fcpl >= 0)
-        H5Pclose(fcpl);
-    if (fd >= 0)
-        close(fd);
-    if (have_tmp)
-        remove(tmp);
-    free(tmp);
-    if (silenced)
-        H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    fl_i_h5out_close(&out);
     return status;
 }
 
