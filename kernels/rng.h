@@ -63,9 +63,19 @@ FL_INLINE philox4x32_ctr_t fl_rng_block(fl_rng r, fl_u32 entity, fl_u32 purpose,
  * The powers are truncated, so each lane fires with probability p to within
  * about 2^-58, finer than the 2^-32 resolution of p itself.
  */
+/* s^64 of fl_bernoulli_sparse for p: the chance, in 0.64 fixed point, that
+ * none of 64 lanes fires (the host keeps it for p_fail: fl_bernoulli_fail). */
+FL_INLINE fl_u64 fl_sparse_none64(fl_u32 p)
+{
+    fl_u64 x = (fl_u64)(0u - p) << 32;
+    for (fl_u32 b = 1; b < 7u; b++)
+        x = FL_MULHI64(x, x);
+    return x;
+}
+
 FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p)
 {
-    fl_u64 pw[7]; /* pw[b] = s^(2^b) */
+    fl_u64 pw[7]; /* pw[b] = s^(2^b); pw[6] is fl_sparse_none64(p) */
     pw[0] = (fl_u64)(0u - p) << 32;
     for (fl_u32 b = 1; b < 7u; b++)
         pw[b] = FL_MULHI64(pw[b - 1], pw[b - 1]);
@@ -125,6 +135,22 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
         }
     }
     return yes; /* lanes still open have U == p: not below */
+}
+
+/*
+ * fl_bernoulli for the spontaneous crash, the draw made for every up vertex
+ * word: the same value, but for a sparse p the usual "no lane fires" is
+ * decided from the first uniform and none64 = fl_sparse_none64(p), kept by
+ * the host, without recomputing the powers of 1 - p.
+ */
+FL_INLINE fl_word fl_bernoulli_fail(fl_rng r, fl_u32 v, fl_u32 p, fl_u64 none64, fl_word mask)
+{
+    if (mask != 0 && p != 0 && p < FL_SPARSE_P) {
+        philox4x32_ctr_t x = fl_rng_block(r, v, FL_RNG_FAIL, 0u);
+        if (((fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32)) < none64)
+            return 0;
+    }
+    return fl_bernoulli(r, v, FL_RNG_FAIL, p, mask);
 }
 
 #endif

@@ -47,13 +47,14 @@ typedef struct fl_vparam {
     fl_u32 theta; /* 0: never hit */
     fl_u32 flags; /* FL_F_* */
     fl_u32 detect_delay;
-    fl_u32 age_off;  /* first plane of the crash-age counter */
-    fl_u32 age_nb;   /* its planes; 0 when the age is never read */
-    fl_u32 boot_off; /* first plane of the boot countdown */
-    fl_u32 boot_nb;  /* its planes; 0 when boot_delay <= 1 */
-    fl_u32 pool;     /* pool slot, FL_NO_INDEX if none */
-    fl_u32 hit_tab;  /* fl_hit_count's table in hit_tab[], FL_NO_INDEX: per-edge draws */
-    fl_u32 unused[3];
+    fl_u32 age_off;                    /* first plane of the crash-age counter */
+    fl_u32 age_nb;                     /* its planes; 0 when the age is never read */
+    fl_u32 boot_off;                   /* first plane of the boot countdown */
+    fl_u32 boot_nb;                    /* its planes; 0 when boot_delay <= 1 */
+    fl_u32 pool;                       /* pool slot, FL_NO_INDEX if none */
+    fl_u32 hit_tab;                    /* fl_hit_count's table in hit_tab[], FL_NO_INDEX: per-edge draws */
+    fl_u32 fail_none_lo, fail_none_hi; /* fl_sparse_none64(p_fail), for fl_bernoulli_fail */
+    fl_u32 unused;
 } fl_vparam;
 
 /* Per-pool parameters (8 x 32 bits). */
@@ -160,7 +161,7 @@ FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32
     fl_word C = s.C[at], P = s.P[at], B = s.B[at];
 
     /* 3. spontaneous crash of the lanes up at t */
-    fl_word F = fl_bernoulli(r, v, FL_RNG_FAIL, vp.p_fail, ~C);
+    fl_word F = fl_bernoulli_fail(r, v, vp.p_fail, (fl_u64)vp.fail_none_lo | ((fl_u64)vp.fail_none_hi << 32), ~C);
     fl_word Cb = F;
     fl_word Pn = fl_bernoulli(r, v, FL_RNG_PERMANENT, vp.p_permanent, F);
     fl_word Bn = 0;

@@ -141,6 +141,17 @@ static void test_bernoulli_sparse(void)
         for (uint32_t L = 0; L < 64; L++)
             CU_ASSERT(fabs((double)lane_ones[L] / n - q) <= 6 * sqrt(q * (1 - q) / n) + 1 / n);
     }
+    /* the crash draw's shortcut gives the same words */
+    uint32_t fps[] = {1, 429497, FL_SPARSE_P - 1u, FL_SPARSE_P, 0x40000000u, FL_P_ONE, 0};
+    for (size_t i = 0; i < sizeof fps / sizeof *fps; i++) {
+        uint64_t none64 = fl_sparse_none64(fps[i]);
+        for (uint32_t w = 0; w < 20000; w++) {
+            fl_rng r = {11, 0, w % 7, w};
+            fl_word mask = w % 3 ? FL_ALL : (fl_word)w * 0x9e3779b97f4a7c15ULL;
+            CU_ASSERT_EQUAL(fl_bernoulli_fail(r, w, fps[i], none64, mask),
+                            fl_bernoulli(r, w, FL_RNG_FAIL, fps[i], mask));
+        }
+    }
     /* just below the switch the draw is sparse, at it bit-sliced */
     fl_rng r = {3, 0, 0, 0};
     CU_ASSERT_EQUAL(fl_bernoulli(r, 1, FL_RNG_FAIL, FL_SPARSE_P - 1u, FL_ALL),
