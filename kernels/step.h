@@ -280,11 +280,11 @@ FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl
             open |= eq;
         }
     }
-    for (fl_u32 block = 0; block < 16u && open != 0; block++) {
-        philox4x32_ctr_t x = fl_rng_block(r, v, FL_RNG_HITV, block);
-        for (fl_u32 hl = 0; hl < 2u && open != 0; hl++) {
-            fl_word plane = (fl_word)x.v[2u * hl] | ((fl_word)x.v[2u * hl + 1u] << 32);
-            fl_u32 bit = 31u - (2u * block + hl);
+    for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) { /* two blocks at a time, as fl_bernoulli */
+        philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
+        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
+            fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
+            fl_u32 bit = 31u - (2u * block + j);
             fl_word pbit = 0; /* bit `bit` of each open lane's probability */
             for (fl_u32 i = 0; i < nd; i++)
                 if ((prob[i] >> bit) & 1u)
