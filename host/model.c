@@ -2260,6 +2260,41 @@ void fl_model_destroy(fl_model **model)
     *model = NULL;
 }
 
+/*
+ * The end of a load: frees the loader and, on failure, leaves the model
+ * empty with a message (a generic one if no step said more).
+ */
+static int finish(loader *L, const char *path, int status)
+{
+    fl_model *model = L->m;
+
+    if (L->doc != NULL)
+        fy_parse_document_destroy(L->parser, L->doc);
+    if (L->parser != NULL)
+        fy_parser_destroy(L->parser);
+    if (L->diag != NULL)
+        fy_diag_destroy(L->diag);
+    if (L->c_locale != (locale_t)0)
+        freelocale(L->c_locale);
+    tab_free(&L->vtab);
+    tab_free(&L->ctab);
+    free(L->own);
+    free(L->vline);
+    free(L->cls);
+    free(L->cline);
+    free(L->graph_path);
+    fl_i_h5graph_free(&L->g);
+    free(L->gmap);
+    free(L->gidx);
+    if (status != FL_OK) {
+        if (model->error[0] == '\0')
+            snprintf(model->error, sizeof model->error, "%s: %s", path,
+                     status == FL_E_NOMEM ? "out of memory" : "cannot load");
+        clear(model);
+    }
+    return status;
+}
+
 int fl_model_load(fl_model *model, const char *path)
 {
     loader L;
@@ -2307,31 +2342,7 @@ int fl_model_load(fl_model *model, const char *path)
     FL_CHECK(resolve_params(&L));
 
 cleanup:
-    if (L.doc != NULL)
-        fy_parse_document_destroy(L.parser, L.doc);
-    if (L.parser != NULL)
-        fy_parser_destroy(L.parser);
-    if (L.diag != NULL)
-        fy_diag_destroy(L.diag);
-    if (L.c_locale != (locale_t)0)
-        freelocale(L.c_locale);
-    tab_free(&L.vtab);
-    tab_free(&L.ctab);
-    free(L.own);
-    free(L.vline);
-    free(L.cls);
-    free(L.cline);
-    free(L.graph_path);
-    fl_i_h5graph_free(&L.g);
-    free(L.gmap);
-    free(L.gidx);
-    if (status != FL_OK) {
-        if (model->error[0] == '\0')
-            snprintf(model->error, sizeof model->error, "%s: %s", path,
-                     status == FL_E_NOMEM ? "out of memory" : "cannot load");
-        clear(model);
-    }
-    return status;
+    return finish(&L, path, status);
 }
 
 /*
@@ -2380,21 +2391,7 @@ int fl_i_model_load_graph(fl_model *model, const char *path)
     FL_CHECK(fill_references(&L));
     FL_CHECK(resolve_params(&L));
 cleanup:
-    tab_free(&L.vtab);
-    tab_free(&L.ctab);
-    free(L.cls);
-    free(L.cline);
-    free(L.graph_path);
-    fl_i_h5graph_free(&L.g);
-    free(L.gmap);
-    free(L.gidx);
-    if (status != FL_OK) {
-        if (model->error[0] == '\0')
-            snprintf(model->error, sizeof model->error, "%s: %s", path,
-                     status == FL_E_NOMEM ? "out of memory" : "cannot load");
-        clear(model);
-    }
-    return status;
+    return finish(&L, path, status);
 }
 
 const char *fl_model_error(const fl_model *model)
