@@ -192,39 +192,27 @@ int fl_i_gen_er(fl_i_h5graph *g, uint32_t n, double degree, int directed, uint64
     stream_init(&s, seed, 0x45520000u | (directed ? 1u : 0u));
     if (p > 0.0) {
         log1mp = log1p(-p);
-        if (!directed) {
-            /* pairs (v, w), w < v, in order; position w within row v */
-            double v = 1, w = -1;
-            while (v < n) {
-                w += 1.0 + (p < 1.0 ? skip(&s, log1mp) : 0.0);
-                while (w >= v && v < n) {
-                    w -= v;
-                    v += 1;
-                }
-                if (v < n) {
-                    if (grow(&from, &to, &cap, m + 2) != FL_OK)
-                        goto nomem;
-                    from[m] = (uint32_t)w;
-                    to[m++] = (uint32_t)v;
-                    from[m] = (uint32_t)v;
-                    to[m++] = (uint32_t)w;
-                }
+        /* undirected: pairs (v, w), w < v, row v holding v positions; directed:
+         * ordered pairs, row v holding the n - 1 others; w is the position */
+        double v = directed ? 0 : 1, w = -1;
+        while (v < n) {
+            w += 1.0 + (p < 1.0 ? skip(&s, log1mp) : 0.0);
+            while (w >= (directed ? (double)(n - 1) : v) && v < n) {
+                w -= directed ? (double)(n - 1) : v;
+                v += 1;
             }
-        } else {
-            /* ordered pairs: row v, position w among the n-1 others */
-            double v = 0, w = -1, row = (double)(n - 1);
-            while (v < n) {
-                w += 1.0 + (p < 1.0 ? skip(&s, log1mp) : 0.0);
-                while (w >= row && v < n) {
-                    w -= row;
-                    v += 1;
-                }
-                if (v < n) {
-                    if (grow(&from, &to, &cap, m + 1) != FL_OK)
-                        goto nomem;
-                    from[m] = (uint32_t)v;
-                    to[m++] = (uint32_t)w + ((uint32_t)w >= (uint32_t)v ? 1u : 0u);
-                }
+            if (v >= n)
+                break;
+            if (grow(&from, &to, &cap, m + (directed ? 1u : 2u)) != FL_OK)
+                goto nomem;
+            if (directed) {
+                from[m] = (uint32_t)v;
+                to[m++] = (uint32_t)w + ((uint32_t)w >= (uint32_t)v ? 1u : 0u);
+            } else {
+                from[m] = (uint32_t)w;
+                to[m++] = (uint32_t)v;
+                from[m] = (uint32_t)v;
+                to[m++] = (uint32_t)w;
             }
         }
     }
