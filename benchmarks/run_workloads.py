@@ -138,6 +138,17 @@ def blocks_per_word(p_lane):
     return sum(1.0 - (1.0 - p_lane * 4.0 ** -b) ** 64 for b in range(16))
 
 
+def run_baseline(name, cmd):
+    """Runs a baseline program that prints one JSON object; adds its command,
+    wall time and max RSS, or says why it failed."""
+    rc, wall, rss, out = run_measured(cmd)
+    if rc != 0:
+        return {"error": f"{name} exit {rc}", "command": " ".join(cmd)}
+    res = json.loads(out)
+    res.update(command=" ".join(cmd), process_wall_s=wall, process_max_rss_bytes=rss)
+    return res
+
+
 def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     """Estimate of bytes and Philox blocks per step of a threshold-1 model at
     mean down fraction d, lanes taken as independent, for the draws of
@@ -298,12 +309,7 @@ class Bench:
                repr(spec["p_repair"]), "--trials", str(self.a.scalar_trials), "--steps", str(steps),
                "--threads", str(self.a.threads)]
         log(f"scalar_sis: {self.a.scalar_trials} trials x {steps} steps")
-        rc, wall, rss, out = run_measured(cmd)
-        if rc != 0:
-            return {"error": f"scalar_sis exit {rc}", "command": " ".join(cmd)}
-        res = json.loads(out)
-        res.update(command=" ".join(cmd), process_wall_s=wall, process_max_rss_bytes=rss)
-        return res
+        return run_baseline("scalar_sis", cmd)
 
     def run_graphtool(self, edges, spec, steps):
         py = self.a.python
@@ -314,12 +320,7 @@ class Bench:
                repr(spec["p_fail"]), "--p-repair", repr(spec["p_repair"]), "--trials", str(self.a.gt_trials),
                "--steps", str(steps), "--threads", str(self.a.threads)]
         log(f"graphtool_sis: {self.a.gt_trials} trials x {steps} steps")
-        rc, wall, rss, out = run_measured(cmd)
-        if rc != 0:
-            return {"error": f"graphtool_sis exit {rc}", "command": " ".join(cmd)}
-        res = json.loads(out)
-        res.update(command=" ".join(cmd), process_wall_s=wall, process_max_rss_bytes=rss)
-        return res
+        return run_baseline("graphtool_sis", cmd)
 
     def workload(self, name):
         spec = dict(WORKLOADS[name])
