@@ -24,7 +24,7 @@
     fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_u64 *in_off, FL_GLOBAL const fl_u32 *in_src,                               \
         FL_GLOBAL const fl_u32 *in_eid, FL_GLOBAL const fl_u32 *in_q, FL_GLOBAL const fl_u32 *in_w,                    \
         FL_GLOBAL const fl_u64 *sup_off, FL_GLOBAL const fl_u32 *sup_src, FL_GLOBAL const fl_u32 *sup_eid,             \
-        FL_GLOBAL const fl_vparam *vp, FL_GLOBAL const fl_pparam *pp, FL_GLOBAL const fl_u32 *members,  \
+        FL_GLOBAL const fl_vparam *vp, FL_GLOBAL const fl_pparam *pp, FL_GLOBAL const fl_u32 *members,                 \
         FL_GLOBAL const fl_u32 *hit_tab
 
 /* Arguments 14..22: the state (fl_state). */
