@@ -206,9 +206,9 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, char *err, size_t err_siz
         const fl_vertex_params *p = &md->vp[v];
         fl_vparam *q = &pk->vp[v];
         q->p_fail = fl_i_prob_fixed(p->p_fail);
-        uint64_t none64 = fl_sparse_none64(q->p_fail);
-        q->fail_none_lo = (uint32_t)none64;
-        q->fail_none_hi = (uint32_t)(none64 >> 32);
+        uint64_t none = fl_fail_none(q->p_fail);
+        q->fail_none_lo = (uint32_t)none;
+        q->fail_none_hi = (uint32_t)(none >> 32);
         q->p_permanent = fl_i_prob_fixed(p->p_permanent);
         q->p_repair = fl_i_prob_fixed(p->p_repair);
         q->p_restart = fl_i_prob_fixed(p->p_restart);

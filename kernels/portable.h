@@ -26,7 +26,9 @@ typedef uint32_t fl_u32;
 typedef uint64_t fl_u64;
 #define FL_KERNEL
 #define FL_GLOBAL
-#define FL_INLINE static inline
+/* always_inline: GCC left fl_vertex_base and fl_hit out of line, passing
+ * the state struct by value (bench_step: dense SIS 4 % faster inlined) */
+#define FL_INLINE static inline __attribute__((always_inline))
 #define FL_POPCOUNT(x) ((fl_u32)__builtin_popcountll(x))
 __extension__ typedef unsigned __int128 fl_u128;
 /* High 64 bits of the 128-bit product, as OpenCL's mul_hi(ulong, ulong). */

@@ -26,6 +26,10 @@
 #define FL_RNG_REPAIR 4u    /* R_v self-repair, entity = vertex index */
 #define FL_RNG_RESTART 5u   /* restart by a supervisor, entity = supervision edge index */
 #define FL_RNG_HITV 6u      /* I_v drawn directly (fl_hit_count), entity = vertex index */
+#define FL_RNG_FAILG 7u     /* F_v for a sparse p_fail, one stream per word group (fl_fail_group) */
+
+/* Trial words per group of fl_fail_group: 1024 trials. */
+#define FL_GROUP_WORDS 16u
 
 /* Fixed-point probabilities: p is stored as round(p * 2^32), except that
  * p = 1 is the value FL_P_ONE (and p < 1 is capped at FL_P_ONE - 1). */
@@ -63,22 +67,28 @@ FL_INLINE philox4x32_ctr_t fl_rng_block(fl_rng r, fl_u32 entity, fl_u32 purpose,
  * The powers are truncated, so each lane fires with probability p to within
  * about 2^-58, finer than the 2^-32 resolution of p itself.
  */
-/* s^64 of fl_bernoulli_sparse for p: the chance, in 0.64 fixed point, that
- * none of 64 lanes fires (the host keeps it for p_fail: fl_bernoulli_fail). */
-FL_INLINE fl_u64 fl_sparse_none64(fl_u32 p)
+/* pw[b] = s^(2^b) for b < nb, s = 1 - p in 0.64 fixed point (truncated
+ * products: every device computes the same bits). */
+FL_INLINE void fl_sparse_powers(fl_u32 p, fl_u64 *pw, fl_u32 nb)
 {
-    fl_u64 x = (fl_u64)(0u - p) << 32;
-    for (fl_u32 b = 1; b < 7u; b++)
-        x = FL_MULHI64(x, x);
-    return x;
+    pw[0] = (fl_u64)(0u - p) << 32;
+    for (fl_u32 b = 1; b < nb; b++)
+        pw[b] = FL_MULHI64(pw[b - 1], pw[b - 1]);
+}
+
+/* s^1024 for p: the chance, in 0.64 fixed point, that none of the 1024
+ * lanes of a group fires in fl_fail_group (the host keeps it per vertex). */
+FL_INLINE fl_u64 fl_fail_none(fl_u32 p)
+{
+    fl_u64 pw[11];
+    fl_sparse_powers(p, pw, 11u);
+    return pw[10];
 }
 
 FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p)
 {
-    fl_u64 pw[7]; /* pw[b] = s^(2^b); pw[6] is fl_sparse_none64(p) */
-    pw[0] = (fl_u64)(0u - p) << 32;
-    for (fl_u32 b = 1; b < 7u; b++)
-        pw[b] = FL_MULHI64(pw[b - 1], pw[b - 1]);
+    fl_u64 pw[7]; /* pw[b] = s^(2^b) */
+    fl_sparse_powers(p, pw, 7u);
     fl_word fire = 0;
     fl_u32 pos = 0;
     philox4x32_ctr_t x = {{0u, 0u, 0u, 0u}};
@@ -139,19 +149,55 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
 }
 
 /*
- * fl_bernoulli for the spontaneous crash, the draw made for every up vertex
- * word: the same value, but for a sparse p the usual "no lane fires" is
- * decided from the first uniform and none64 = fl_sparse_none64(p), kept by
- * the host, without recomputing the powers of 1 - p.
+ * The spontaneous crash F_v for a sparse p_fail (0 < p < FL_SPARSE_P), drawn
+ * for all 1024 lanes of a group of FL_GROUP_WORDS global words at once: the
+ * geometric skipping of fl_bernoulli_sparse over the group's lanes 0 ..
+ * 1023 (lane 64 j + L of the group is lane L of its word j), with the
+ * counter (t, group, v, FL_RNG_FAILG | b << 8).  This draw is made for
+ * every vertex and word, and with a small p most groups have no lane that
+ * fires: the first uniform decides that (V < s^1024, `none`, kept by the
+ * host), so a group usually costs one block instead of one per word.
+ * Writes the patterns of the nwb words from global word r.gword on, all in
+ * one group, to F.  A word's pattern does not depend on which other words
+ * are asked for, so an OpenCL work-item (one word) and the OpenMP backend
+ * (a group of words) draw the same bits.
  */
-FL_INLINE fl_word fl_bernoulli_fail(fl_rng r, fl_u32 v, fl_u32 p, fl_u64 none64, fl_word mask)
+FL_INLINE void fl_fail_group(fl_rng r, fl_u32 v, fl_u32 p, fl_u64 none, fl_u32 nwb, fl_word *F)
 {
-    if (mask != 0 && p != 0 && p < FL_SPARSE_P) {
-        philox4x32_ctr_t x = fl_rng_block(r, v, FL_RNG_FAIL, 0u);
-        if (((fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32)) < none64)
-            return 0;
+    fl_u32 first = r.gword % FL_GROUP_WORDS, end = 64u * (first + nwb);
+    for (fl_u32 k = 0; k < nwb; k++)
+        F[k] = 0;
+    r.gword /= FL_GROUP_WORDS;
+    philox4x32_ctr_t x = fl_rng_block(r, v, FL_RNG_FAILG, 0u);
+    if (((fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32)) < none)
+        return;    /* no lane of the group fires */
+    fl_u64 pw[11]; /* pw[b] = s^(2^b); pw[10] = none */
+    fl_sparse_powers(p, pw, 11u);
+    fl_u32 pos = 0;
+    for (fl_u32 i = 0; pos < end; i++) {
+        if (i > 0 && (i & 1u) == 0)
+            x = fl_rng_block(r, v, FL_RNG_FAILG, i >> 1);
+        fl_u32 hl = i & 1u;
+        fl_u64 V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
+        if (V < pw[10])
+            break; /* K >= 1024: no lane left fires */
+        /* K = the largest k < 1024 with V < s^k */
+        fl_u32 K = 0;
+        fl_u64 acc = 0; /* s^K, meaningful once K > 0 */
+        for (fl_u32 b = 10u; b-- > 0;) {
+            fl_u64 cand = K ? FL_MULHI64(acc, pw[b]) : pw[b];
+            if (V < cand) {
+                K += 1u << b;
+                acc = cand;
+            }
+        }
+        if (K >= 1024u - pos)
+            break;
+        pos += K;
+        if (pos >= 64u * first && pos < end)
+            F[(pos >> 6) - first] |= (fl_word)1 << (pos & 63u);
+        pos++;
     }
-    return fl_bernoulli(r, v, FL_RNG_FAIL, p, mask);
 }
 
 #endif

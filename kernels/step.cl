@@ -63,7 +63,7 @@ FL_KERNEL void fl_k_step(FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS)
     FL_MAKE_GRAPH;
     FL_MAKE_STATE;
     FL_MAKE_RNG;
-    fl_step_vertex(&g, s, r, v, w);
+    fl_step_words(&g, s, r, v, w, 1u);
 }
 
 /* Instant mode, phase 1. */

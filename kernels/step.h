@@ -17,8 +17,8 @@
  * The synchronous step is, per word:
  *   1. fl_pool_grant for every pool (reads the state at t, decides the
  *      grants in increasing vertex order, updates the capacities);
- *   2. fl_step_vertex for every vertex: repair and spontaneous crashes
- *      (fl_vertex_base), the hit from the in-neighbours' D(t) (fl_hit),
+ *   2. fl_step_words for every vertex: spontaneous crashes (fl_crash_draws),
+ *      repair (fl_vertex_base), the hit from the in-neighbours' D(t) (fl_hit),
  *      then D(t+1), C(t+1) and the crash age (fl_commit).
  * The instant step splits 2 so that the hit can be iterated to the least
  * fixpoint with the same draws (fl_instant_*); see host/engine.c.
@@ -53,7 +53,7 @@ typedef struct fl_vparam {
     fl_u32 boot_nb;                    /* its planes; 0 when boot_delay <= 1 */
     fl_u32 pool;                       /* pool slot, FL_NO_INDEX if none */
     fl_u32 hit_tab;                    /* fl_hit_count's table in hit_tab[], FL_NO_INDEX: per-edge draws */
-    fl_u32 fail_none_lo, fail_none_hi; /* fl_sparse_none64(p_fail), for fl_bernoulli_fail */
+    fl_u32 fail_none_lo, fail_none_hi; /* fl_fail_none(p_fail), for fl_fail_group */
     fl_u32 unused;
 } fl_vparam;
 
@@ -147,11 +147,40 @@ FL_INLINE void fl_pool_grant(const fl_graph *g, fl_state s, fl_u32 m, fl_u32 w)
     fl_bs_store(capg, cap, pm.cap_nb, nw);
 }
 
+/* Words of one vertex that fl_step_words takes at once: a group of
+ * fl_fail_group in C (the OpenMP backend), one word per OpenCL work-item. */
+#if FL_IS_OPENCL
+#define FL_WORDS 1u
+#else
+#define FL_WORDS FL_GROUP_WORDS
+#endif
+
 /*
- * Steps 2 and 3 without the hit: returns C(t+1) as it would be with I = 0
- * ("Cb"), and writes P(t+1), B(t+1) and the boot countdown of v.
+ * F_v of step 3 in the lanes up at t (~C[k]) of v's words from r.gword on
+ * (nwb <= FL_WORDS words, within one group): one stream per group for a
+ * sparse p_fail, else one bit-sliced draw per word.
  */
-FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+FL_INLINE void fl_crash_draws(fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 nwb, const fl_word *C, fl_word *F)
+{
+    if (vp.p_fail != 0 && vp.p_fail < FL_SPARSE_P && !(vp.flags & FL_F_FORCED)) {
+        fl_fail_group(r, v, vp.p_fail, (fl_u64)vp.fail_none_lo | ((fl_u64)vp.fail_none_hi << 32), nwb, F);
+        for (fl_u32 k = 0; k < nwb; k++)
+            F[k] &= ~C[k];
+        return;
+    }
+    for (fl_u32 k = 0; k < nwb; k++) {
+        fl_rng rk = r;
+        rk.gword += k;
+        F[k] = (vp.flags & FL_F_FORCED) ? 0 : fl_bernoulli(rk, v, FL_RNG_FAIL, vp.p_fail, ~C[k]);
+    }
+}
+
+/*
+ * Steps 2 and 3 without the hit, given the crash draws F (fl_crash_draws):
+ * returns C(t+1) as it would be with I = 0 ("Cb"), and writes P(t+1), B(t+1)
+ * and the boot countdown of v.
+ */
+FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w, fl_word F)
 {
     fl_vparam vp = g->vp[v];
     fl_u32 nw = g->nw;
@@ -161,7 +190,6 @@ FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32
     fl_word C = s.C[at], P = s.P[at], B = s.B[at];
 
     /* 3. spontaneous crash of the lanes up at t */
-    fl_word F = fl_bernoulli_fail(r, v, vp.p_fail, (fl_u64)vp.fail_none_lo | ((fl_u64)vp.fail_none_hi << 32), ~C);
     fl_word Cb = F;
     fl_word Pn = fl_bernoulli(r, v, FL_RNG_PERMANENT, vp.p_permanent, F);
     fl_word Bn = 0;
@@ -379,17 +407,26 @@ FL_INLINE void fl_commit(const fl_graph *g, fl_state s, fl_vparam vp, fl_u32 v, 
     s.C[at] = Cn;
 }
 
-/* The whole synchronous step of v (after fl_pool_grant). */
-FL_INLINE void fl_step_vertex(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+/* The whole synchronous step of v (after fl_pool_grant) for its words
+ * w0 .. w0 + nwb - 1, within one group (nwb <= FL_WORDS); r is the stream
+ * of word w0 (word w0 + k has gword + k). */
+FL_INLINE void fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     fl_vparam vp = g->vp[v];
-    fl_u64 at = (fl_u64)v * g->nw + w;
-    fl_word C = s.C[at];
-    fl_word Cb = fl_vertex_base(g, s, r, v, w);
-    fl_word I = fl_hit(g, s.D, r, v, w, fl_hit_need(vp, C, Cb));
-    fl_word Cn = fl_crashed_next(vp, C, Cb, I);
-    s.Dn[at] = fl_down_next(vp, Cn, I);
-    fl_commit(g, s, vp, v, w, Cn);
+    fl_u64 at = (fl_u64)v * g->nw + w0;
+    fl_word C[FL_WORDS], F[FL_WORDS];
+    for (fl_u32 k = 0; k < nwb; k++)
+        C[k] = s.C[at + k];
+    fl_crash_draws(r, vp, v, nwb, C, F);
+    for (fl_u32 k = 0; k < nwb; k++) {
+        fl_rng rk = r;
+        rk.gword += k;
+        fl_word Cb = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
+        fl_word I = fl_hit(g, s.D, rk, v, w0 + k, fl_hit_need(vp, C[k], Cb));
+        fl_word Cn = fl_crashed_next(vp, C[k], Cb, I);
+        s.Dn[at + k] = fl_down_next(vp, Cn, I);
+        fl_commit(g, s, vp, v, w0 + k, Cn);
+    }
 }
 
 /* Instant mode, phase 1: Cb, with I = 0 and D(t+1) = D(Cb, 0). */
@@ -397,7 +434,9 @@ FL_INLINE void fl_instant_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
 {
     fl_vparam vp = g->vp[v];
     fl_u64 at = (fl_u64)v * g->nw + w;
-    fl_word Cb = fl_vertex_base(g, s, r, v, w);
+    fl_word C = s.C[at], F;
+    fl_crash_draws(r, vp, v, 1u, &C, &F);
+    fl_word Cb = fl_vertex_base(g, s, r, v, w, F);
     s.Cb[at] = Cb;
     s.I[at] = 0;
     s.Dn[at] = fl_down_next(vp, fl_crashed_next(vp, s.C[at], Cb, 0), 0);

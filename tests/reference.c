@@ -37,6 +37,21 @@ static int draw(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t
     return ref_uniform32(seed, step, trial, entity, purpose) < fixed;
 }
 
+/* F_v of one trial: a sparse p_fail is drawn for the 1024 trials of a group
+ * at once (rng.h, fl_fail_group); the whole group is drawn here. */
+static int draw_fail(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t v)
+{
+    uint32_t fixed = fl_i_prob_fixed(p);
+    if (fixed == 0 || fixed >= FL_SPARSE_P)
+        return draw(p, seed, step, trial, v, FL_RNG_FAIL);
+    uint64_t group = trial / (64u * FL_GROUP_WORDS);
+    fl_rng r = {(uint32_t)seed, (uint32_t)(seed >> 32), step, (uint32_t)(group * FL_GROUP_WORDS)};
+    fl_word F[FL_GROUP_WORDS];
+    fl_fail_group(r, v, fixed, fl_fail_none(fixed), FL_GROUP_WORDS, F);
+    uint64_t lane = trial % (64u * FL_GROUP_WORDS);
+    return (int)((F[lane / 64] >> (lane % 64)) & 1u);
+}
+
 /* The hit of v drawn directly from the number m of its down in-neighbours
  * (kernels/step.h, fl_hit_count): U < P(Binomial(m, q) >= k). */
 static int draw_hit(const fl_packed *pk, uint32_t v, uint32_t m, uint64_t seed, uint32_t step, uint64_t trial)
@@ -172,7 +187,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                         Cn[v] = 0;
                 } else {
                     /* 3. spontaneous crash */
-                    F[v] = draw(p->p_fail, seed, t, trial, v, FL_RNG_FAIL);
+                    F[v] = draw_fail(p->p_fail, seed, t, trial, v);
                     Cn[v] = F[v];
                     Pn[v] = F[v] && draw(p->p_permanent, seed, t, trial, v, FL_RNG_PERMANENT);
                 }

@@ -9,6 +9,7 @@
  */
 #include <CUnit/Basic.h>
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "bitslice.h"
@@ -141,21 +142,72 @@ static void test_bernoulli_sparse(void)
         for (uint32_t L = 0; L < 64; L++)
             CU_ASSERT(fabs((double)lane_ones[L] / n - q) <= 6 * sqrt(q * (1 - q) / n) + 1 / n);
     }
-    /* the crash draw's shortcut gives the same words */
-    uint32_t fps[] = {1, 429497, FL_SPARSE_P - 1u, FL_SPARSE_P, 0x40000000u, FL_P_ONE, 0};
-    for (size_t i = 0; i < sizeof fps / sizeof *fps; i++) {
-        uint64_t none64 = fl_sparse_none64(fps[i]);
-        for (uint32_t w = 0; w < 20000; w++) {
-            fl_rng r = {11, 0, w % 7, w};
-            fl_word mask = w % 3 ? FL_ALL : (fl_word)w * 0x9e3779b97f4a7c15ULL;
-            CU_ASSERT_EQUAL(fl_bernoulli_fail(r, w, fps[i], none64, mask),
-                            fl_bernoulli(r, w, FL_RNG_FAIL, fps[i], mask));
-        }
-    }
     /* just below the switch the draw is sparse, at it bit-sliced */
     fl_rng r = {3, 0, 0, 0};
     CU_ASSERT_EQUAL(fl_bernoulli(r, 1, FL_RNG_FAIL, FL_SPARSE_P - 1u, FL_ALL),
                     fl_bernoulli_sparse(r, 1, FL_RNG_FAIL, FL_SPARSE_P - 1u));
+}
+
+/*
+ * The crash draw of a group of 1024 trials (fl_fail_group): any sub-range of
+ * words, down to one word as an OpenCL work-item asks, gives the words of
+ * the whole group, with or without the "none fires" shortcut; per group the
+ * number of lanes that fire has the Binomial(1024, p) mean and variance;
+ * every word of the group and every lane fires at rate p; neighbouring lanes
+ * (across word borders too) fire together at rate p^2.
+ */
+static void test_fail_group(void)
+{
+    double ps[] = {1e-5, 1e-3, 0.01, 0.03};
+    uint32_t groups = 40000;
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+        uint32_t p = fl_i_prob_fixed(ps[i]);
+        uint64_t none = fl_fail_none(p);
+        double q = (double)p / 4294967296.0;
+        uint64_t word_ones[FL_GROUP_WORDS] = {0}, lane_ones[64] = {0}, pairs = 0;
+        double sum = 0, sum2 = 0;
+        for (uint32_t gi = 0; gi < groups; gi++) {
+            fl_rng r = {5, 2, gi % 11, (gi / 11) * FL_GROUP_WORDS};
+            fl_word F[FL_GROUP_WORDS], G[FL_GROUP_WORDS];
+            fl_fail_group(r, gi % 101, p, none, FL_GROUP_WORDS, F);
+            if (gi % 7 == 0) {
+                fl_fail_group(r, gi % 101, p, 0, FL_GROUP_WORDS, G); /* no shortcut */
+                CU_ASSERT_EQUAL(memcmp(F, G, sizeof F), 0);
+                for (uint32_t j = 0; j < FL_GROUP_WORDS; j++) {
+                    fl_rng rj = r;
+                    rj.gword += j;
+                    fl_fail_group(rj, gi % 101, p, none, 1u, G);
+                    CU_ASSERT_EQUAL(G[0], F[j]);
+                }
+                fl_rng r3 = r;
+                r3.gword += 3;
+                fl_fail_group(r3, gi % 101, p, none, 5u, G);
+                CU_ASSERT_EQUAL(memcmp(G, F + 3, 5 * sizeof *F), 0);
+            }
+            double c = 0;
+            for (uint32_t j = 0; j < FL_GROUP_WORDS; j++) {
+                c += (double)__builtin_popcountll(F[j]);
+                word_ones[j] += (uint64_t)__builtin_popcountll(F[j]);
+                pairs += (uint64_t)__builtin_popcountll(F[j] & (F[j] >> 1));
+                if (j + 1 < FL_GROUP_WORDS)
+                    pairs += (F[j] >> 63) & F[j + 1] & 1u;
+                for (uint32_t L = 0; L < 64; L++)
+                    lane_ones[L] += (F[j] >> L) & 1u;
+            }
+            sum += c;
+            sum2 += c * c;
+        }
+        double n = (double)groups, mean = sum / n, var = sum2 / n - mean * mean;
+        double bmean = 1024 * q, bvar = 1024 * q * (1 - q);
+        CU_ASSERT(fabs(mean - bmean) <= 6 * sqrt(bvar / n));
+        CU_ASSERT(fabs(var - bvar) <= 6 * sqrt((2 * bvar * bvar + bvar) / n));
+        CU_ASSERT(fabs((double)pairs / n - 1023 * q * q) <= 6 * sqrt(1023 * q * q / n) + 3 / n);
+        for (uint32_t j = 0; j < FL_GROUP_WORDS; j++)
+            CU_ASSERT(fabs((double)word_ones[j] / n - 64 * q) <= 6 * sqrt(64 * q / n) + 1 / n);
+        for (uint32_t L = 0; L < 64; L++)
+            CU_ASSERT(fabs((double)lane_ones[L] / (n * FL_GROUP_WORDS) - q) <=
+                      6 * sqrt(q / (n * FL_GROUP_WORDS)) + 1 / n);
+    }
 }
 
 /* The tables of the direct hit draw: P(Binomial(m, q) >= k), fixed point. */
@@ -246,6 +298,7 @@ int main(void)
     CU_add_test(s, "Bernoulli of 0 and 1, fixed point", test_bernoulli_edges);
     CU_add_test(s, "Bernoulli rates and distinct streams", test_bernoulli_rate);
     CU_add_test(s, "sparse Bernoulli: rates, binomial counts, lane independence", test_bernoulli_sparse);
+    CU_add_test(s, "crash draw of a group: sub-ranges, binomial counts, rates", test_fail_group);
     CU_add_test(s, "binomial tails of the direct hit draw", test_binomial_tail);
     CU_add_test(s, "bit-sliced counters", test_bitslice);
     CU_basic_set_mode(CU_BRM_VERBOSE);

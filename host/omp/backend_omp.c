@@ -135,8 +135,12 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     if (L->propagation == FL_PROP_SYNCHRONOUS) {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++)
-            for (uint32_t w = 0; w < nw; w++)
-                fl_step_vertex(g, s, rng_for(b, t, w), v, w);
+            for (uint32_t w = 0, nwb; w < nw; w += nwb) {
+                /* the words of v up to the end of their group */
+                nwb = FL_GROUP_WORDS - (b->gword0 + w) % FL_GROUP_WORDS;
+                nwb = nwb < nw - w ? nwb : nw - w;
+                fl_step_words(g, s, rng_for(b, t, w), v, w, nwb);
+            }
     } else {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++)
