@@ -152,8 +152,9 @@ def run_baseline(name, cmd):
 def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     """Estimate of bytes and Philox blocks per step of a threshold-1 model at
     mean down fraction d, lanes taken as independent, for the draws of
-    docs/randomness.md: the crash F is a sparse draw (one block per vertex
-    word) when p_fail < 1/32, else bit-sliced over the up lanes; the repair
+    docs/randomness.md: the crash F is one sparse stream per vertex and
+    group of 16 words when p_fail < 1/32 (one block, plus one per two lanes
+    that fire), else bit-sliced over the up lanes; the repair
     is bit-sliced over the crashed lanes (sparse below 1/32: one block per
     word with a crashed lane); the hit of a vertex whose in-edges share q is
     one bit-sliced draw per vertex word over the lanes that are up and have
@@ -169,7 +170,7 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     if not p_fail:
         fail = 0.0
     elif p_fail < 1 / 32:
-        fail = 1.0
+        fail = (1.0 + 1024 * p_fail / 2) / 16
     else:
         fail = blocks_per_word(1 - d)
     if not p_repair:

@@ -35,6 +35,7 @@
 #define FL_F_FORCED 2u     /* initial: forced_down */
 #define FL_F_SUPERVISED 4u /* has at least one supervisor */
 #define FL_F_POOLED 8u     /* has a pool */
+#define FL_F_PERM 16u      /* P can be set (p_permanent > 0 or initially permanent): else P = B = 0 always */
 
 /* In-degree up to which a vertex whose in-edges share q and weight draws
  * its hit directly from the count of down in-neighbours (fl_hit_count). */
@@ -187,15 +188,19 @@ FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32
     fl_u64 at = (fl_u64)v * nw + w;
     if (vp.flags & FL_F_FORCED)
         return FL_ALL;
-    fl_word C = s.C[at], P = s.P[at], B = s.B[at];
+    /* without FL_F_PERM, P and B stay 0: neither read nor written */
+    int perm_planes = (vp.flags & FL_F_PERM) != 0;
+    fl_word C = s.C[at], P = perm_planes ? s.P[at] : 0, B = perm_planes ? s.B[at] : 0;
 
     /* 3. spontaneous crash of the lanes up at t */
     fl_word Cb = F;
     fl_word Pn = fl_bernoulli(r, v, FL_RNG_PERMANENT, vp.p_permanent, F);
     fl_word Bn = 0;
     if (C == 0) {
-        s.P[at] = Pn;
-        s.B[at] = 0;
+        if (perm_planes) {
+            s.P[at] = Pn;
+            s.B[at] = 0;
+        }
         return Cb;
     }
 
@@ -249,8 +254,10 @@ FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32
         }
         Cb |= other & ~R;
     }
-    s.P[at] = Pn;
-    s.B[at] = Bn;
+    if (perm_planes) {
+        s.P[at] = Pn;
+        s.B[at] = Bn;
+    }
     return Cb;
 }
 
@@ -299,20 +306,13 @@ FL_INLINE fl_word fl_count_down(const fl_graph *g, FL_GLOBAL const fl_word *D, f
     return any;
 }
 
-FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
-                               fl_word need, fl_u32 tab_off)
+/* I drawn against v's table at tab_off, given the count c (5 planes,
+ * non-zero in some lane) of its down in-neighbours. */
+FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off)
 {
-    fl_word c[5] = {0, 0, 0, 0, 0}; /* counts up to 31 */
-    fl_u64 deg = g->in_off[v + 1] - g->in_off[v];
-    fl_word any = deg < 4u    ? fl_count_down(g, D, v, w, need, c, 2u)
-                  : deg < 8u  ? fl_count_down(g, D, v, w, need, c, 3u)
-                  : deg < 16u ? fl_count_down(g, D, v, w, need, c, 4u)
-                              : fl_count_down(g, D, v, w, need, c, 5u);
-    if (any == 0)
-        return 0;
     /* the lanes of each count present, and its probability */
     FL_GLOBAL const fl_u32 *tab = g->hit_tab + tab_off;
-    fl_word lanes[FL_COUNT_MAX_DEG], yes = 0, open = 0, rest = any;
+    fl_word lanes[FL_COUNT_MAX_DEG], yes = 0, open = 0, rest = c[0] | c[1] | c[2] | c[3] | c[4];
     fl_u32 prob[FL_COUNT_MAX_DEG], nd = 0;
     for (fl_u32 m = 1; rest != 0 && m <= FL_COUNT_MAX_DEG; m++) {
         fl_word eq = rest;
@@ -345,6 +345,74 @@ FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl
     }
     return yes; /* lanes still open have U == p: not below */
 }
+
+FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
+                               fl_word need, fl_u32 tab_off)
+{
+    fl_word c[5] = {0, 0, 0, 0, 0}; /* counts up to 31 */
+    fl_u64 deg = g->in_off[v + 1] - g->in_off[v];
+    fl_word any = deg < 4u    ? fl_count_down(g, D, v, w, need, c, 2u)
+                  : deg < 8u  ? fl_count_down(g, D, v, w, need, c, 3u)
+                  : deg < 16u ? fl_count_down(g, D, v, w, need, c, 4u)
+                              : fl_count_down(g, D, v, w, need, c, 5u);
+    return any ? fl_hit_draw(g, r, v, c, tab_off) : 0;
+}
+
+#if !FL_IS_OPENCL
+/*
+ * fl_count_down for all FL_WORDS (16) words of a group at once, C only: the
+ * in-edge loop is outside, each in-neighbour's 16 words are read as one run
+ * (two cache lines) and added in 8-word vectors, so the planes stay in
+ * registers.  GCC compiles it for AVX-512, AVX2 and the baseline and picks
+ * one when the program starts (target_clones); every variant adds the same
+ * words, so the counts, and each word's hit, are those of fl_count_down
+ * (and of an OpenCL work-item).
+ */
+typedef fl_u64 fl_v8 __attribute__((vector_size(64)));
+
+FL_INLINE void fl_count_down16_nb(const fl_graph *g, const fl_word *D, fl_u32 v, fl_u32 w0, const fl_word *need,
+                                  fl_word c[5][FL_WORDS], const fl_u32 nb)
+{
+    fl_v8 n0, n1, c0[5], c1[5];
+    __builtin_memcpy(&n0, need, sizeof n0);
+    __builtin_memcpy(&n1, need + 8, sizeof n1);
+    for (fl_u32 b = 0; b < 5u; b++)
+        c0[b] = c1[b] = n0 ^ n0;
+    for (fl_u64 e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
+        const fl_word *src = D + (fl_u64)g->in_src[e] * g->nw + w0;
+        fl_v8 x0, x1;
+        __builtin_memcpy(&x0, src, sizeof x0);
+        __builtin_memcpy(&x1, src + 8, sizeof x1);
+        x0 &= n0;
+        x1 &= n1;
+        for (fl_u32 b = 0; b < nb; b++) {
+            fl_v8 t0 = c0[b], t1 = c1[b];
+            c0[b] = t0 ^ x0;
+            c1[b] = t1 ^ x1;
+            x0 &= t0;
+            x1 &= t1;
+        }
+    }
+    for (fl_u32 b = 0; b < 5u; b++) {
+        __builtin_memcpy(c[b], &c0[b], sizeof c0[b]);
+        __builtin_memcpy(c[b] + 8, &c1[b], sizeof c1[b]);
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void
+fl_count_down16(const fl_graph *g, const fl_word *D, fl_u32 v, fl_u32 w0, const fl_word *need, fl_word c[5][FL_WORDS])
+{
+    fl_u64 deg = g->in_off[v + 1] - g->in_off[v];
+    if (deg < 4u)
+        fl_count_down16_nb(g, D, v, w0, need, c, 2u);
+    else if (deg < 8u)
+        fl_count_down16_nb(g, D, v, w0, need, c, 3u);
+    else if (deg < 16u)
+        fl_count_down16_nb(g, D, v, w0, need, c, 4u);
+    else
+        fl_count_down16_nb(g, D, v, w0, need, c, 5u);
+}
+#endif
 
 /*
  * Step 1: I(t+1) of v in the lanes of need, from the down states D of its
@@ -425,23 +493,52 @@ FL_INLINE void fl_commit(const fl_graph *g, fl_state s, fl_vparam vp, fl_u32 v, 
 /* The whole synchronous step of v (after fl_pool_grant) for its words
  * w0 .. w0 + nwb - 1, within one group (nwb <= FL_WORDS); r is the stream
  * of word w0 (word w0 + k has gword + k). */
-FL_INLINE void fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
+FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     fl_vparam vp = g->vp[v];
     fl_u64 at = (fl_u64)v * g->nw + w0;
-    fl_word C[FL_WORDS], F[FL_WORDS];
+    fl_word C[FL_WORDS], F[FL_WORDS], Cb[FL_WORDS], I[FL_WORDS];
     for (fl_u32 k = 0; k < nwb; k++)
         C[k] = s.C[at + k];
     fl_crash_draws(r, vp, v, nwb, C, F);
     for (fl_u32 k = 0; k < nwb; k++) {
         fl_rng rk = r;
         rk.gword += k;
-        fl_word Cb = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
-        fl_word I = fl_hit(g, s.D, rk, v, w0 + k, fl_hit_need(vp, C[k], Cb));
-        fl_word Cn = fl_crashed_next(vp, C[k], Cb, I);
-        s.Dn[at + k] = fl_down_next(vp, Cn, I);
+        Cb[k] = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
+        I[k] = fl_hit_need(vp, C[k], Cb[k]); /* for now, the lanes to draw */
+    }
+#if !FL_IS_OPENCL
+    if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
+        fl_word c[5][FL_WORDS];
+        fl_count_down16(g, s.D, v, w0, I, c);
+        for (fl_u32 k = 0; k < nwb; k++) {
+            fl_rng rk = r;
+            rk.gword += k;
+            fl_word ck[5] = {c[0][k], c[1][k], c[2][k], c[3][k], c[4][k]};
+            I[k] = (ck[0] | ck[1] | ck[2] | ck[3] | ck[4]) ? fl_hit_draw(g, rk, v, ck, vp.hit_tab) : 0;
+        }
+    } else
+#endif
+    {
+        for (fl_u32 k = 0; k < nwb; k++) {
+            fl_rng rk = r;
+            rk.gword += k;
+            I[k] = fl_hit(g, s.D, rk, v, w0 + k, I[k]);
+        }
+    }
+    for (fl_u32 k = 0; k < nwb; k++) {
+        fl_word Cn = fl_crashed_next(vp, C[k], Cb[k], I[k]);
+        s.Dn[at + k] = fl_down_next(vp, Cn, I[k]);
         fl_commit(g, s, vp, v, w0 + k, Cn);
     }
+}
+
+FL_INLINE void fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
+{
+    if (nwb == FL_WORDS) /* a whole group: constant trip counts */
+        fl_step_words_n(g, s, r, v, w0, FL_WORDS);
+    else
+        fl_step_words_n(g, s, r, v, w0, nwb);
 }
 
 /* Instant mode, phase 1: Cb, with I = 0 and D(t+1) = D(Cb, 0). */

@@ -114,6 +114,20 @@ static fl_rng rng_for(const omp_backend *b, uint32_t t, uint32_t w)
     return r;
 }
 
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 8u
+#endif
+/* Asks for the words of v's in-neighbours ahead of time */
+static void prefetch_sources(const fl_graph *g, const fl_word *D, uint32_t v)
+{
+    size_t bytes = (size_t)g->nw * sizeof(fl_word);
+    for (uint64_t e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
+        const char *p = (const char *)(D + (size_t)g->in_src[e] * g->nw);
+        for (size_t o = 0; o < bytes; o += 64)
+            __builtin_prefetch(p + o);
+    }
+}
+
 static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
 {
     omp_backend *b = self;
@@ -134,13 +148,16 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
 
     if (L->propagation == FL_PROP_SYNCHRONOUS) {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
-        for (uint32_t v = 0; v < n; v++)
+        for (uint32_t v = 0; v < n; v++) {
+            if (v + PREFETCH_AHEAD < n)
+                prefetch_sources(g, s.D, v + PREFETCH_AHEAD);
             for (uint32_t w = 0, nwb; w < nw; w += nwb) {
                 /* the words of v up to the end of their group */
                 nwb = FL_GROUP_WORDS - (b->gword0 + w) % FL_GROUP_WORDS;
                 nwb = nwb < nw - w ? nwb : nw - w;
                 fl_step_words(g, s, rng_for(b, t, w), v, w, nwb);
             }
+        }
     } else {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++)
