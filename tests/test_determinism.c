@@ -51,12 +51,15 @@ static void test_threads(void)
 /* [I, I+N) run at once equals [I, I+a) and [I+a, I+N) run apart. */
 static void test_trial_split(void)
 {
-    const uint64_t I[] = {0, 5, 128};
-    const uint64_t a[] = {77, 64, 1};
+    /* the last split crosses whole groups of 16 words (1024 trials: one
+     * crash stream each, stepped together by the OpenMP backend) */
+    const uint64_t I[] = {0, 5, 128, 700};
+    const uint64_t a[] = {77, 64, 1, 1100};
+    const uint64_t Ns[] = {333, 333, 333, 2600};
     for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++) {
         fl_model *md = model(11 + (uint32_t)prop);
-        for (int c = 0; c < 3; c++) {
-            uint64_t N = 333;
+        for (int c = 0; c < 4; c++) {
+            uint64_t N = Ns[c];
             fl_sim *all = tu_run(md, (int64_t)N, T_STEPS, 4, I[c], 2, prop, 0);
             fl_sim *lo = tu_run(md, (int64_t)a[c], T_STEPS, 4, I[c], 1, prop, 0);
             fl_sim *hi = tu_run(md, (int64_t)(N - a[c]), T_STEPS, 4, I[c] + a[c], 2, prop, 0);

@@ -183,6 +183,22 @@ static void test_generated_models(void)
     }
 }
 
+/* Runs long enough for whole groups of 16 words (1024 trials), which the
+ * OpenMP backend steps together (one crash stream, the in-neighbour count in
+ * vectors) and an OpenCL work-item one word at a time: words 10 .. 51, a
+ * partial group, two whole ones and a partial one. */
+static void test_whole_groups(void)
+{
+    NEEDS_OPENCL;
+    char *text = gen_model_yaml(3000, 7);
+    fl_model *md = tu_load_text(text);
+    free(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++)
+        CU_ASSERT(same_on_both(md, "generated 3000, 2600 trials", 2600, 10, 700, prop, 3));
+    fl_model_destroy(&md);
+}
+
 /* One word per batch: the engine runs the words one after the other, and
  * the results still equal OpenMP's single batch. */
 static void test_batches(void)
@@ -452,6 +468,7 @@ int main(void)
     CU_add_test(s, "conformance models: OpenCL equals OpenMP bit for bit", test_conformance_models);
     CU_add_test(s, "generated models with every feature: OpenCL equals OpenMP", test_generated_models);
     CU_add_test(s, "a generated model of 20,000 vertices: OpenCL equals OpenMP", test_large_generated_model);
+    CU_add_test(s, "whole groups of 1024 trials: OpenCL equals OpenMP", test_whole_groups);
     CU_add_test(s, "trial words in batches of 1 and 3 give the same results", test_batches);
     CU_add_test(s, "progress counts the steps of every batch", test_batch_progress);
     CU_add_test(s, "devices are listed and chosen by index, name and environment", test_devices_and_choice);
