@@ -306,6 +306,35 @@ FL_INLINE fl_word fl_count_down(const fl_graph *g, FL_GLOBAL const fl_word *D, f
     return any;
 }
 
+/* The comparison of fl_hit_draw: U (purpose FL_RNG_HITV) against prob[i]
+ * in the lanes of lanes[i], i < nd, most significant bit first; yes holds
+ * the lanes already hit (p = 1), open those to compare.  many: nd is large
+ * enough that the bits of the probabilities are taken without a branch
+ * (they vary from plane to plane: the dense SIS step 6 % faster); with one
+ * or two probabilities the branch is predictable and cheaper.  A constant at
+ * each call, so each form compiles without the other's test. */
+FL_INLINE fl_word fl_hit_compare(fl_rng r, fl_u32 v, const fl_word *lanes, const fl_u32 *prob, fl_u32 nd, fl_word yes,
+                                 fl_word open, const int many)
+{
+    for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) { /* two blocks at a time, as fl_bernoulli */
+        philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
+        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
+            fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
+            fl_u32 bit = 31u - (2u * block + j);
+            fl_word pbit = 0; /* bit `bit` of each open lane's probability */
+            for (fl_u32 i = 0; i < nd; i++) {
+                if (many)
+                    pbit |= lanes[i] & (0u - (fl_word)((prob[i] >> bit) & 1u));
+                else if ((prob[i] >> bit) & 1u)
+                    pbit |= lanes[i];
+            }
+            yes |= open & pbit & ~plane; /* U bit 0 < p bit 1 */
+            open &= ~(pbit ^ plane);     /* equal bits: still open */
+        }
+    }
+    return yes; /* lanes still open have U == p: not below */
+}
+
 /* I drawn against v's table at tab_off, given the count c (5 planes,
  * non-zero in some lane) of its down in-neighbours. */
 FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off)
@@ -330,20 +359,8 @@ FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_wo
             open |= eq;
         }
     }
-    for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) { /* two blocks at a time, as fl_bernoulli */
-        philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
-        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
-            fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
-            fl_u32 bit = 31u - (2u * block + j);
-            fl_word pbit = 0; /* bit `bit` of each open lane's probability */
-            for (fl_u32 i = 0; i < nd; i++)
-                if ((prob[i] >> bit) & 1u)
-                    pbit |= lanes[i];
-            yes |= open & pbit & ~plane; /* U bit 0 < p bit 1 */
-            open &= ~(pbit ^ plane);     /* equal bits: still open */
-        }
-    }
-    return yes; /* lanes still open have U == p: not below */
+    return nd >= 3u ? fl_hit_compare(r, v, lanes, prob, nd, yes, open, 1)
+                    : fl_hit_compare(r, v, lanes, prob, nd, yes, open, 0);
 }
 
 FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
