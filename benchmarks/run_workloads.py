@@ -149,7 +149,7 @@ def run_baseline(name, cmd):
     return res
 
 
-def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
+def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_planes=False):
     """Estimate of bytes and Philox blocks per step of a threshold-1 model at
     mean down fraction d, lanes taken as independent, for the draws of
     docs/randomness.md: the crash F is one sparse stream per vertex and
@@ -158,9 +158,12 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None):
     is bit-sliced over the crashed lanes (sparse below 1/32: one block per
     word with a crashed lane); the hit of a vertex whose in-edges share q is
     one bit-sliced draw per vertex word over the lanes that are up and have
-    a down in-neighbour (mean in-degree m / n).  An estimate, not a count."""
+    a down in-neighbour (mean in-degree m / n).  Bytes per vertex word: C
+    read and written, D(t+1) written, D read by the tally (32), plus P and
+    B read and written where a vertex can be lost permanently (perm_planes:
+    (d)'s pools); 8 per in-edge for D(t).  An estimate, not a count."""
     words = trials / 64.0
-    bytes_step = (m * 8.0 + n * 64.0) * words + m * 16.0
+    bytes_step = (m * 8.0 + n * (64.0 if perm_planes else 32.0)) * words + m * 16.0
     k = m / n if n else 0.0
     # p given per vertex in the graph file (d): taken as small, sparse draws
     if isinstance(p_fail, str):
@@ -349,7 +352,7 @@ class Bench:
         if "error" in fl:
             return res
         fl["roofline"] = roofline(fl["vertices"], fl["edges"], fl["trials"], fl["mean_down_fraction"], fl["step_s"],
-                                  self.machine, spec["p_fail"], spec["p_repair"])
+                                  self.machine, spec["p_fail"], spec["p_repair"], perm_planes=name == "d")
         bars = BARS.get(name, {})
         if "peak_rss_bytes_max" in bars:
             res["bar_peak_rss"] = {"peak_rss_bytes": fl["peak_rss_bytes"], "max": bars["peak_rss_bytes_max"],
