@@ -85,6 +85,22 @@ FL_INLINE fl_u64 fl_fail_none(fl_u32 p)
     return pw[10];
 }
 
+/* The gap of geometric skipping: the largest k < 2^lg with V < s^k, by
+ * binary lifting over pw[b] = s^(2^b), b < lg (s^0 = 1 always holds). */
+FL_INLINE fl_u32 fl_sparse_gap(fl_u64 V, const fl_u64 *pw, fl_u32 lg)
+{
+    fl_u32 K = 0;
+    fl_u64 acc = 0; /* s^K, meaningful once K > 0 */
+    for (fl_u32 b = lg; b-- > 0;) {
+        fl_u64 cand = K ? FL_MULHI64(acc, pw[b]) : pw[b];
+        if (V < cand) {
+            K += 1u << b;
+            acc = cand;
+        }
+    }
+    return K;
+}
+
 FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p)
 {
     fl_u64 pw[7]; /* pw[b] = s^(2^b) */
@@ -99,16 +115,7 @@ FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, f
         fl_u64 V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
         if (V < pw[6])
             break; /* K >= 64: no lane left fires */
-        /* K = the largest k < 128 with V < s^k (s^0 = 1 always holds) */
-        fl_u32 K = 0;
-        fl_u64 acc = 0; /* s^K, meaningful once K > 0 */
-        for (fl_u32 b = 7u; b-- > 0;) {
-            fl_u64 cand = K ? FL_MULHI64(acc, pw[b]) : pw[b];
-            if (V < cand) {
-                K += 1u << b;
-                acc = cand;
-            }
-        }
+        fl_u32 K = fl_sparse_gap(V, pw, 7u);
         if (K >= 64u - pos)
             break;
         pos += K;
@@ -181,16 +188,7 @@ FL_INLINE void fl_fail_group(fl_rng r, fl_u32 v, fl_u32 p, fl_u64 none, fl_u32 n
         fl_u64 V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
         if (V < pw[10])
             break; /* K >= 1024: no lane left fires */
-        /* K = the largest k < 1024 with V < s^k */
-        fl_u32 K = 0;
-        fl_u64 acc = 0; /* s^K, meaningful once K > 0 */
-        for (fl_u32 b = 10u; b-- > 0;) {
-            fl_u64 cand = K ? FL_MULHI64(acc, pw[b]) : pw[b];
-            if (V < cand) {
-                K += 1u << b;
-                acc = cand;
-            }
-        }
+        fl_u32 K = fl_sparse_gap(V, pw, 10u);
         if (K >= 1024u - pos)
             break;
         pos += K;
