@@ -30,6 +30,15 @@ typedef uint64_t fl_u64;
  * the state struct by value (bench_step: dense SIS 4 % faster inlined) */
 #define FL_INLINE static inline __attribute__((always_inline))
 #define FL_POPCOUNT(x) ((fl_u32)__builtin_popcountll(x))
+/* Several compiled variants of a function, one chosen when the program
+ * starts by the CPU it runs on (GCC's target_clones).  A build with
+ * FL_NO_TARGET_CLONES (cmake -DFL_TARGET_CLONES=OFF; CI's sanitizer build)
+ * compiles only the baseline, so that the tests run it too. */
+#ifdef FL_NO_TARGET_CLONES
+#define FL_TARGET_CLONES(...)
+#else
+#define FL_TARGET_CLONES(...) __attribute__((target_clones(__VA_ARGS__)))
+#endif
 __extension__ typedef unsigned __int128 fl_u128;
 /* High 64 bits of the 128-bit product, as OpenCL's mul_hi(ulong, ulong). */
 #define FL_MULHI64(a, b) ((fl_u64)(((fl_u128)(fl_u64)(a) * (fl_u64)(b)) >> 64))

@@ -381,7 +381,7 @@ FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl
  * in-edge loop is outside, each in-neighbour's 16 words are read as one run
  * (two cache lines) and added in 8-word vectors, so the planes stay in
  * registers.  GCC compiles it for AVX-512, AVX2 and the baseline and picks
- * one when the program starts (target_clones); every variant adds the same
+ * one when the program starts (FL_TARGET_CLONES); every variant adds the same
  * words, so the counts, and each word's hit, are those of fl_count_down
  * (and of an OpenCL work-item).
  */
@@ -416,8 +416,9 @@ FL_INLINE void fl_count_down16_nb(const fl_graph *g, const fl_word *D, fl_u32 v,
     }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) static void
-fl_count_down16(const fl_graph *g, const fl_word *D, fl_u32 v, fl_u32 w0, const fl_word *need, fl_word c[5][FL_WORDS])
+FL_TARGET_CLONES("avx512f", "avx2", "default")
+static void fl_count_down16(const fl_graph *g, const fl_word *D, fl_u32 v, fl_u32 w0, const fl_word *need,
+                            fl_word c[5][FL_WORDS])
 {
     fl_u64 deg = g->in_off[v + 1] - g->in_off[v];
     if (deg < 4u)

@@ -193,10 +193,9 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
  * the same integer counts, added in another order.  Adds to vertex_down[v];
  * writes parts[k * 64 + lane] for word w0 + k.  Compiled with and without
  * the popcnt instruction (GCC otherwise calls a library function). */
-__attribute__((target_clones("popcnt", "default"))) static void tally_block(uint32_t nw, const fl_word *D,
-                                                                            const fl_word *lanes, uint32_t v0,
-                                                                            uint32_t v1, uint32_t w0, uint32_t nwc,
-                                                                            uint32_t *vertex_down, uint32_t *parts)
+FL_TARGET_CLONES("popcnt", "default")
+static void tally_block(uint32_t nw, const fl_word *D, const fl_word *lanes, uint32_t v0, uint32_t v1, uint32_t w0,
+                        uint32_t nwc, uint32_t *vertex_down, uint32_t *parts)
 {
     fl_word c[FL_WORDS][21];
     uint32_t nb = fl_bitlen(v1 - v0);
