@@ -52,21 +52,6 @@ FL_INLINE philox4x32_ctr_t fl_rng_block(fl_rng r, fl_u32 entity, fl_u32 purpose,
 /* Below this p (1/32) a word's draw is sparse: see fl_bernoulli_sparse. */
 #define FL_SPARSE_P 0x08000000u
 
-/*
- * Bernoulli(p) for all 64 lanes at once when p < FL_SPARSE_P, by geometric
- * skipping: the gap K before the next lane that fires has P(K >= k) =
- * (1 - p)^k, so with a 64-bit uniform V, K is the largest k with
- * V < (1 - p)^k.  Powers of s = 1 - p are 0.64 fixed point; K is found by
- * binary lifting over s^64, s^32, ..., s (seven 64-bit products).  Block b
- * of the counter gives the uniforms 2b (v[0] | v[1] << 32) and 2b + 1
- * (v[2] | v[3] << 32).  The first uniform alone decides "no lane fires"
- * (V < s^64), which is the usual case for small p: one block per word
- * instead of about four for the bit-sliced comparison.  The pattern of all
- * 64 lanes is drawn whatever the caller asks for, so a lane's value never
- * depends on which lanes are asked for (nor on the other lanes' states).
- * The powers are truncated, so each lane fires with probability p to within
- * about 2^-58, finer than the 2^-32 resolution of p itself.
- */
 /* pw[b] = s^(2^b) for b < nb, s = 1 - p in 0.64 fixed point (truncated
  * products: every device computes the same bits). */
 FL_INLINE void fl_sparse_powers(fl_u32 p, fl_u64 *pw, fl_u32 nb)
@@ -101,27 +86,57 @@ FL_INLINE fl_u32 fl_sparse_gap(fl_u64 V, const fl_u64 *pw, fl_u32 lg)
     return K;
 }
 
-FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p)
+/*
+ * Bernoulli(p) for all 64 lanes at once when p < FL_SPARSE_P, by geometric
+ * skipping: the gap K before the next lane that fires has P(K >= k) =
+ * (1 - p)^k, so with a 64-bit uniform V, K is the largest k with
+ * V < (1 - p)^k.  Powers of s = 1 - p are 0.64 fixed point; after the test
+ * V < s^64, K is found by binary lifting over s^32, ..., s (fl_sparse_walk,
+ * which fl_fail_group shares over 1024 lanes).  Block b
+ * of the counter gives the uniforms 2b (v[0] | v[1] << 32) and 2b + 1
+ * (v[2] | v[3] << 32).  The first uniform alone decides "no lane fires"
+ * (V < s^64), which is the usual case for small p: one block per word
+ * instead of about four for the bit-sliced comparison.  The pattern of all
+ * 64 lanes is drawn whatever the caller asks for, so a lane's value never
+ * depends on which lanes are asked for (nor on the other lanes' states).
+ * The powers are truncated, so each lane fires with probability p to within
+ * about 2^-58, finer than the 2^-32 resolution of p itself.
+ */
+
+/* The geometric skipping itself, over the 2^L lanes of the stream (entity,
+ * purpose) (L <= 10), given pw[b] = s^(2^b) for b <= L: writes the
+ * patterns of its words first .. first + nwb - 1 (64 lanes each) to F.
+ * Uniform V ends the walk once V < s^(2^L) (no lane left fires). */
+FL_INLINE void fl_sparse_walk(fl_rng r, fl_u32 entity, fl_u32 purpose, const fl_u64 *pw, fl_u32 L, fl_u32 first,
+                              fl_u32 nwb, fl_word *F)
 {
-    fl_u64 pw[7]; /* pw[b] = s^(2^b) */
-    fl_sparse_powers(p, pw, 7u);
-    fl_word fire = 0;
-    fl_u32 pos = 0;
+    fl_u32 lanes = 1u << L, end = 64u * (first + nwb), pos = 0;
+    for (fl_u32 k = 0; k < nwb; k++)
+        F[k] = 0;
     philox4x32_ctr_t x = {{0u, 0u, 0u, 0u}};
-    for (fl_u32 i = 0; pos < 64u; i++) {
+    for (fl_u32 i = 0; pos < end; i++) {
         if ((i & 1u) == 0)
             x = fl_rng_block(r, entity, purpose, i >> 1);
         fl_u32 hl = i & 1u;
         fl_u64 V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
-        if (V < pw[6])
-            break; /* K >= 64: no lane left fires */
-        fl_u32 K = fl_sparse_gap(V, pw, 7u);
-        if (K >= 64u - pos)
+        if (V < pw[L])
+            break;
+        fl_u32 K = fl_sparse_gap(V, pw, L); /* < 2^L, since V >= s^(2^L) */
+        if (K >= lanes - pos)
             break;
         pos += K;
-        fire |= (fl_word)1 << pos;
+        if (pos >= 64u * first && pos < end)
+            F[(pos >> 6) - first] |= (fl_word)1 << (pos & 63u);
         pos++;
     }
+}
+
+FL_INLINE fl_word fl_bernoulli_sparse(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p)
+{
+    fl_u64 pw[7]; /* pw[b] = s^(2^b) */
+    fl_sparse_powers(p, pw, 7u);
+    fl_word fire;
+    fl_sparse_walk(r, entity, purpose, pw, 6u, 0u, 1u, &fire);
     return fire;
 }
 
@@ -171,31 +186,17 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
  */
 FL_INLINE void fl_fail_group(fl_rng r, fl_u32 v, fl_u32 p, fl_u64 none, fl_u32 nwb, fl_word *F)
 {
-    fl_u32 first = r.gword % FL_GROUP_WORDS, end = 64u * (first + nwb);
-    for (fl_u32 k = 0; k < nwb; k++)
-        F[k] = 0;
+    fl_u32 first = r.gword % FL_GROUP_WORDS;
     r.gword /= FL_GROUP_WORDS;
     philox4x32_ctr_t x = fl_rng_block(r, v, FL_RNG_FAILG, 0u);
-    if (((fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32)) < none)
-        return;    /* no lane of the group fires */
+    if (((fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32)) < none) { /* no lane of the group fires */
+        for (fl_u32 k = 0; k < nwb; k++)
+            F[k] = 0;
+        return;
+    }
     fl_u64 pw[11]; /* pw[b] = s^(2^b); pw[10] = none */
     fl_sparse_powers(p, pw, 11u);
-    fl_u32 pos = 0;
-    for (fl_u32 i = 0; pos < end; i++) {
-        if (i > 0 && (i & 1u) == 0)
-            x = fl_rng_block(r, v, FL_RNG_FAILG, i >> 1);
-        fl_u32 hl = i & 1u;
-        fl_u64 V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
-        if (V < pw[10])
-            break; /* K >= 1024: no lane left fires */
-        fl_u32 K = fl_sparse_gap(V, pw, 10u);
-        if (K >= 1024u - pos)
-            break;
-        pos += K;
-        if (pos >= 64u * first && pos < end)
-            F[(pos >> 6) - first] |= (fl_word)1 << (pos & 63u);
-        pos++;
-    }
+    fl_sparse_walk(r, v, FL_RNG_FAILG, pw, 10u, first, nwb, F);
 }
 
 #endif
