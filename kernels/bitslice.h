@@ -100,6 +100,17 @@ FL_INLINE fl_word fl_bs_inc(fl_word *p, fl_u32 nb, fl_word mask)
     return carry;
 }
 
+/* The count of each of the 64 lanes, to out[lane]. */
+FL_INLINE void fl_bs_unpack(const fl_word *p, fl_u32 nb, FL_GLOBAL fl_u32 *out)
+{
+    for (fl_u32 lane = 0; lane < 64u; lane++) {
+        fl_u32 x = 0;
+        for (fl_u32 b = 0; b < nb; b++)
+            x |= (fl_u32)((p[b] >> lane) & 1u) << b;
+        out[lane] = x;
+    }
+}
+
 /* Subtracts 1 from the lanes in mask (their counts must be > 0). */
 FL_INLINE void fl_bs_dec(fl_word *p, fl_u32 nb, fl_word mask)
 {

@@ -623,12 +623,7 @@ FL_INLINE void fl_tally_trials(fl_u32 nw, FL_GLOBAL const fl_word *D, fl_u32 v0,
         c[b] = 0;
     for (fl_u32 v = v0; v < v1; v++)
         fl_bs_inc(c, nb, D[(fl_u64)v * nw + w]);
-    for (fl_u32 lane = 0; lane < 64u; lane++) {
-        fl_u32 x = 0;
-        for (fl_u32 b = 0; b < nb; b++)
-            x |= (fl_u32)((c[b] >> lane) & 1u) << b;
-        out[lane] = x;
-    }
+    fl_bs_unpack(c, nb, out);
 }
 
 /* Lanes in which at least k of the targets are down. */

@@ -214,12 +214,7 @@ static void tally_block(uint32_t nw, const fl_word *D, const fl_word *lanes, uin
         vertex_down[v] += down;
     }
     for (uint32_t k = 0; k < nwc; k++)
-        for (uint32_t lane = 0; lane < 64u; lane++) {
-            uint32_t count = 0;
-            for (uint32_t i = 0; i < nb; i++)
-                count |= (uint32_t)((c[k][i] >> lane) & 1u) << i;
-            parts[k * 64u + lane] = count;
-        }
+        fl_bs_unpack(c[k], nb, parts + k * 64u);
 }
 
 static int omp_tally(void *self, fl_tally *out, char *err, size_t err_size)
