@@ -66,6 +66,11 @@ typedef struct fl_backend_ops {
     void (*close)(void **self);
 } fl_backend_ops;
 
+/* The instant step's rounds only add hits (docs/model.md), so in each trial
+ * they stop changing within n rounds: a backend that sees a change after
+ * round n reports it with this (FL_E_INTERNAL) instead of looping. */
+int fl_i_no_fixpoint(uint32_t t, uint32_t n, char *err, size_t err_size);
+
 extern const fl_backend_ops fl_i_backend_openmp;
 extern const fl_backend_ops fl_i_backend_opencl;
 

@@ -26,6 +26,15 @@
 #include "faultline.h"
 #include "graph.h"
 #include "results.h"
+#include "say.h"
+
+int fl_i_no_fixpoint(uint32_t t, uint32_t n, char *err, size_t err_size)
+{
+    return fl_i_say(
+        err, err_size, FL_E_INTERNAL,
+        "instant propagation still changing after %u rounds in step %u (%u vertices): a bug, please report it", n + 1u,
+        t, n);
+}
 
 struct fl_sim {
     char error[1024];

@@ -520,7 +520,7 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
         RUN(K_STEP, 2, nw, n);
     } else {
         RUN(K_BASE, 2, nw, n);
-        for (;;) {
+        for (uint32_t round = 0;; round++) {
             static const cl_int zero = 0;
             cl_int changed = 0;
             CL_OK(clEnqueueWriteBuffer(b->queue, b->changed, CL_FALSE, 0, sizeof zero, &zero, 0, NULL, NULL),
@@ -530,6 +530,8 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
                   "clEnqueueReadBuffer (flag)");
             if (!changed)
                 break;
+            if (round > n)
+                return fl_i_no_fixpoint(t, n, err, err_size);
             RUN(K_DOWN, 2, nw, n);
         }
         RUN(K_COMMIT, 2, nw, n);

@@ -136,8 +136,6 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     const fl_layout *L = b->L;
     const fl_graph *g = &b->g;
     uint32_t n = b->pk->n, nw = b->nw, npool = b->pk->npool;
-    (void)err;
-    (void)err_size;
     int threads = L->threads;
     b->s.D = b->D0;
     b->s.Dn = b->D1;
@@ -165,7 +163,7 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
         for (uint32_t v = 0; v < n; v++)
             for (uint32_t w = 0; w < nw; w++)
                 fl_instant_base(g, s, rng_for(b, t, w), v, w);
-        for (;;) {
+        for (uint32_t round = 0;; round++) {
             int changed = 0;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads) reduction(| : changed)
             for (uint32_t v = 0; v < n; v++)
@@ -173,6 +171,8 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
                     changed |= fl_instant_hit(g, s, rng_for(b, t, w), v, w);
             if (!changed)
                 break;
+            if (round > n)
+                return fl_i_no_fixpoint(t, n, err, err_size);
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
             for (uint32_t v = 0; v < n; v++)
                 for (uint32_t w = 0; w < nw; w++)
