@@ -250,8 +250,19 @@ class Bench:
 
     def measure_machine(self):
         log("machine: memory bandwidth and Philox rate")
-        rc, wall, _, out = run_measured([self.machine_bin, "--threads", str(self.a.threads)])
+        cmd = [self.machine_bin, "--threads", str(self.a.threads)]
+        if self.a.backend == "opencl":
+            cmd.append("--opencl")
+        rc, wall, _, out = run_measured(cmd)
         self.machine = json.loads(out) if rc == 0 else {"error": f"bench_machine exit {rc}"}
+        return self.machine
+
+    def step_limits(self):
+        """The limits a faultline step runs against: the OpenCL device's copy
+        bandwidth and Philox rate with --backend opencl, else the CPU's."""
+        cl = self.machine.get("opencl")
+        if self.a.backend == "opencl" and cl and not cl.get("error"):
+            return {"memcpy_bytes_per_s": cl["copy_bytes_per_s"], "philox_blocks_per_s": cl["philox_blocks_per_s"]}
         return self.machine
 
     def er_graph(self, n, degree):
@@ -352,7 +363,7 @@ class Bench:
         if "error" in fl:
             return res
         fl["roofline"] = roofline(fl["vertices"], fl["edges"], fl["trials"], fl["mean_down_fraction"], fl["step_s"],
-                                  self.machine, spec["p_fail"], spec["p_repair"], perm_planes=name == "d")
+                                  self.step_limits(), spec["p_fail"], spec["p_repair"], perm_planes=name == "d")
         bars = BARS.get(name, {})
         if "peak_rss_bytes_max" in bars:
             res["bar_peak_rss"] = {"peak_rss_bytes": fl["peak_rss_bytes"], "max": bars["peak_rss_bytes_max"],
@@ -514,6 +525,8 @@ def summarize(r):
     m = r["machine"]
     print(f"machine: {m.get('cpu')}, {m.get('threads')} threads, memcpy {m.get('memcpy_bytes_per_s', 0):.3g} B/s, "
           f"Philox {m.get('philox_blocks_per_s', 0):.3g} blocks/s")
+    if m.get("opencl"):
+        print(f"OpenCL device: {m['opencl']}")
     for name, w in r["workloads"].items():
         if name == "sweep":
             for axis, pts in w["axes"].items():
@@ -554,7 +567,9 @@ def markdown(r):
     g = lambda x, f=".3g": format(x, f) if isinstance(x, (int, float)) else "-"
     print(f"Run {r['date']}, commit {r['commit']}, {m.get('cpu')}, {m.get('threads')} threads, "
           f"backend {r['backend']}; machine: memcpy {g(m.get('memcpy_bytes_per_s'))} B/s, "
-          f"read {g(m.get('read_bytes_per_s'))} B/s, Philox {g(m.get('philox_blocks_per_s'))} blocks/s.\n")
+          f"read {g(m.get('read_bytes_per_s'))} B/s, Philox {g(m.get('philox_blocks_per_s'))} blocks/s"
+          + (f"; OpenCL device {m['opencl'].get('device')}: copy {g(m['opencl'].get('copy_bytes_per_s'))} B/s, "
+             f"Philox {g(m['opencl'].get('philox_blocks_per_s'))} blocks/s" if m.get("opencl") else "") + ".\n")
     print("| workload | vertices | edges | trials x steps | load s | step s (median) | write s | process s "
           "| edge-trial-steps/s (steps) | (process) | peak RSS GB | mean down | load avg |")
     print("|" + " --- |" * 13)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# gpu_run.sh - the GPU figures of docs/performance.md: run from the repo
+# root on a machine with an NVIDIA GPU, with a Release build in build/
+# (`cmake --build build --target bench`) and, where that machine lacks them,
+# the shared libraries it links in .dev/lib (copied from the build machine).
+#
+#   benchmarks/gpu_run.sh OUTDIR [WORKLOADS...]   (default: a b c d)
+#
+# It finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and points the ICD
+# loader at it when /etc/OpenCL/vendors has no entry, runs the OpenCL tests
+# (the GPU against OpenMP, bit for bit), then the workloads on the GPU and,
+# for comparison, on all CPU cores with OpenMP.  Everything goes to OUTDIR.
+set -u
+out=$(realpath -m "${1:?usage: gpu_run.sh OUTDIR [WORKLOADS...]}")
+shift
+workloads=("${@:-a b c d}")
+mkdir -p "$out"
+exec > >(tee "$out/gpu_run.log") 2>&1
+# the build has absolute paths of the tree it was configured in
+src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' build/CMakeCache.txt)
+if [ -n "$src" ] && [ "$src" != "$PWD" ] && [ ! -e "$src" ]; then
+  mkdir -p "$(dirname "$src")" && ln -s "$PWD" "$src"
+fi
+cd "${src:-.}"
+[ -d .dev/lib ] && export LD_LIBRARY_PATH=$PWD/.dev/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+echo "== $(date -u) on $(hostname), $(nproc) cores"
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm,clocks.max.mem --format=csv || true
+if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
+  lib=$(ldconfig -p | awk '/libnvidia-opencl\.so\.1/ {print $NF; exit}')
+  [ -n "$lib" ] || lib=$(find / -xdev -name 'libnvidia-opencl.so.1' 2>/dev/null | head -1)
+  echo "== no NVIDIA entry in /etc/OpenCL/vendors; driver: ${lib:-not found}"
+  mkdir -p /tmp/icd && echo "$lib" >/tmp/icd/nvidia.icd && export OCL_ICD_VENDORS=/tmp/icd
+fi
+build/faultline devices
+
+echo "== OpenCL tests (GPU against OpenMP, bit for bit) and the CPU tests"
+if command -v ctest >/dev/null; then
+  ctest --test-dir build --output-on-failure --timeout 300 -j 4 -E python
+else
+  for t in build/tests/test_*; do [ -x "$t" ] && timeout 300 "$t"; echo "$t: exit $?"; done
+fi
+
+echo "== workloads on the GPU"
+export PYTHONUNBUFFERED=1
+python3 benchmarks/run_workloads.py ${workloads[*]} --backend opencl --no-baselines --reps 3 \
+  --work /tmp/fl-work --out "$out/gpu-opencl.json"
+echo "== workloads on $(nproc) CPU cores, OpenMP"
+python3 benchmarks/run_workloads.py ${workloads[*]} --backend openmp --threads "$(nproc)" --no-baselines --reps 1 \
+  --work /tmp/fl-work --out "$out/gpu-host-openmp.json"
+echo "== done $(date -u)"
