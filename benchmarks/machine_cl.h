@@ -20,17 +20,16 @@ typedef struct cl_machine {
 } cl_machine;
 
 /* Appended to the step's source: the generator is the one the step calls. */
-static const char bench_cl_kernels[] =
-    "\n__kernel void bench_copy(__global const ulong *a, __global ulong *b)\n"
-    "{ size_t i = get_global_id(0); b[i] = a[i]; }\n"
-    "__kernel void bench_philox(uint per_item, __global uint *out)\n"
-    "{\n"
-    "    uint id = (uint)get_global_id(0), sink = 0;\n"
-    "    fl_rng r = {1u, 2u, 3u, id};\n"
-    "    for (uint i = 0; i < per_item; i++)\n"
-    "        sink ^= fl_rng_block(r, i, 1u, 0u).v[0];\n"
-    "    out[id] = sink;\n"
-    "}\n";
+static const char bench_cl_kernels[] = "\n__kernel void bench_copy(__global const ulong *a, __global ulong *b)\n"
+                                       "{ size_t i = get_global_id(0); b[i] = a[i]; }\n"
+                                       "__kernel void bench_philox(uint per_item, __global uint *out)\n"
+                                       "{\n"
+                                       "    uint id = (uint)get_global_id(0), sink = 0;\n"
+                                       "    fl_rng r = {1u, 2u, 3u, id};\n"
+                                       "    for (uint i = 0; i < per_item; i++)\n"
+                                       "        sink ^= fl_rng_block(r, i, 1u, 0u).v[0];\n"
+                                       "    out[id] = sink;\n"
+                                       "}\n";
 
 /* Median of 5 timed enqueues of kernel k over `items` work-items. */
 static double cl_time_kernel(cl_command_queue q, cl_kernel k, size_t items)
