@@ -4,16 +4,27 @@
 # (`cmake --build build --target bench`) and, where that machine lacks them,
 # the shared libraries it links in .dev/lib (copied from the build machine).
 #
-#   benchmarks/gpu_run.sh OUTDIR [WORKLOADS...]   (default: a b c d)
+#   benchmarks/gpu_run.sh OUTDIR [--no-tests] [--no-host] [WORKLOADS...]
+#                                                  (default: a b c d)
 #
 # It finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and points the ICD
 # loader at it when /etc/OpenCL/vendors has no entry, runs the OpenCL tests
 # (the GPU against OpenMP, bit for bit), then the workloads on the GPU and,
-# for comparison, on all CPU cores with OpenMP.  Everything goes to OUTDIR.
+# for comparison, on all CPU cores with OpenMP (--no-tests, --no-host skip
+# those), and each workload once more with FAULTLINE_CL_PROFILE=1: the time
+# of each kernel.  Everything goes to OUTDIR.
 set -u
-out=$(realpath -m "${1:?usage: gpu_run.sh OUTDIR [WORKLOADS...]}")
+out=$(realpath -m "${1:?usage: gpu_run.sh OUTDIR [--no-tests] [--no-host] [WORKLOADS...]}")
 shift
-workloads=("${@:-a b c d}")
+tests=1 host=1 workloads=()
+for a in "$@"; do
+  case $a in
+    --no-tests) tests=0 ;;
+    --no-host) host=0 ;;
+    *) workloads+=("$a") ;;
+  esac
+done
+[ ${#workloads[@]} -gt 0 ] || workloads=(a b c d)
 mkdir -p "$out"
 exec > >(tee "$out/gpu_run.log") 2>&1
 # the build has absolute paths of the tree it was configured in
@@ -33,18 +44,27 @@ if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
 fi
 build/faultline devices
 
+if [ $tests = 1 ]; then
 echo "== OpenCL tests (GPU against OpenMP, bit for bit) and the CPU tests"
 if command -v ctest >/dev/null; then
   ctest --test-dir build --output-on-failure --timeout 300 -j 4 -E python
 else
   for t in build/tests/test_*; do [ -x "$t" ] && timeout 300 "$t"; echo "$t: exit $?"; done
 fi
+fi
 
 echo "== workloads on the GPU"
 export PYTHONUNBUFFERED=1
 python3 benchmarks/run_workloads.py ${workloads[*]} --backend opencl --no-baselines --reps 3 \
   --work /tmp/fl-work --out "$out/gpu-opencl.json"
-echo "== workloads on $(nproc) CPU cores, OpenMP"
-python3 benchmarks/run_workloads.py ${workloads[*]} --backend openmp --threads "$(nproc)" --no-baselines --reps 1 \
-  --work /tmp/fl-work --out "$out/gpu-host-openmp.json"
+for w in "${workloads[@]}"; do
+  echo "== kernel times of ($w)"
+  FAULTLINE_CL_PROFILE=1 build/faultline run /tmp/fl-work/$w.yaml -o /tmp/fl-work/$w-profile.h5 --backend opencl \
+    --quiet --stats-json /tmp/fl-work/$w-profile.json && cat /tmp/fl-work/$w-profile.json
+done
+if [ $host = 1 ]; then
+  echo "== workloads on $(nproc) CPU cores, OpenMP"
+  python3 benchmarks/run_workloads.py ${workloads[*]} --backend openmp --threads "$(nproc)" --no-baselines --reps 1 \
+    --work /tmp/fl-work --out "$out/gpu-host-openmp.json"
+fi
 echo "== done $(date -u)"

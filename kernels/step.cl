@@ -164,6 +164,21 @@ FL_KERNEL void fl_k_tally_trials(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *D
     fl_tally_trials(nw, D, v0, v1, w, out + ((fl_u64)blk * nw + w) * 64u);
 }
 
+/* The counts of fl_k_tally_trials added up by `per` blocks: dimension 0 the
+ * (word, lane), dimension 1 the output block; sub is [nsub][nw][64], out
+ * [nblocks][nw][64]. */
+FL_KERNEL void fl_k_tally_sum(fl_u32 nw, fl_u32 nsub, fl_u32 per, fl_u32 nblocks, FL_GLOBAL const fl_u32 *sub,
+                              FL_GLOBAL fl_u32 *out)
+{
+    fl_u32 i = (fl_u32)get_global_id(0), blk = (fl_u32)get_global_id(1), row = nw * 64u;
+    if (i >= row || blk >= nblocks)
+        return;
+    fl_u32 s0 = blk * per, s1 = nsub - s0 > per ? s0 + per : nsub, c = 0;
+    for (fl_u32 s = s0; s < s1; s++)
+        c += sub[(fl_u64)s * row + i];
+    out[(fl_u64)blk * row + i] = c;
+}
+
 /* Lanes with the system down, per word (1-D over words). */
 FL_KERNEL void fl_k_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBAL const fl_u32 *target, fl_u32 ntarget,
                                  fl_u32 k, FL_GLOBAL fl_word *out)

@@ -16,6 +16,10 @@
  * (CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_MAX_MEM_ALLOC_SIZE) the backend
  * holds fewer words and the engine runs them in batches (backend.h);
  * FAULTLINE_CL_MAX_WORDS caps the batch to test this on any device.
+ *
+ * FAULTLINE_CL_PROFILE=1 times every kernel with OpenCL events (each
+ * launch then waits for the one before) and prints the totals per kernel
+ * on stderr when the backend closes: where a step's time goes on a device.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,12 +48,20 @@ enum {
     K_TALLY_VERTEX,
     K_TALLY_TRIALS,
     K_TALLY_SYSTEM,
+    K_TALLY_SUM,
     K_COUNT
 };
 static const char *const kernel_names[K_COUNT] = {"fl_k_pool_grant",   "fl_k_step",         "fl_k_instant_base",
                                                   "fl_k_instant_hit",  "fl_k_instant_down", "fl_k_instant_commit",
                                                   "fl_k_init_vertex",  "fl_k_init_planes",  "fl_k_tally_vertex",
-                                                  "fl_k_tally_trials", "fl_k_tally_system"};
+                                                  "fl_k_tally_trials", "fl_k_tally_system", "fl_k_tally_sum"};
+
+/* fl_k_tally_trials counts blocks of TALLY_SUB vertices, which
+ * fl_k_tally_sum adds up into the engine's blocks of FL_TALLY_BLOCK: one
+ * work-item per 4096 vertices left a GPU nearly idle (784 work-items for
+ * 200,000 vertices and 16 words, 4 ms a step on an H200). */
+#define TALLY_SUB 256u
+_Static_assert(FL_TALLY_BLOCK % TALLY_SUB == 0, "the engine's tally blocks are whole sub-blocks");
 
 /* Argument positions of step.cl's FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS. */
 enum {
@@ -100,10 +112,14 @@ typedef struct cl_backend {
     size_t max_item[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
     cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
     cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
-    cl_mem out_vertex, out_trials, out_system;
+    cl_mem out_vertex, out_trials, out_system, out_sub;
     uint32_t cap;        /* words the buffers hold */
     uint32_t nw, gword0; /* the current batch */
     uint32_t nblocks;    /* tally blocks of FL_TALLY_BLOCK vertices */
+    uint32_t nsub;       /* sub-blocks of TALLY_SUB vertices */
+    int profile;         /* FAULTLINE_CL_PROFILE: kernel times in ns[] */
+    double ns[K_COUNT];
+    unsigned long runs[K_COUNT];
     char device[160];
     char note[320];
 } cl_backend;
@@ -233,7 +249,7 @@ static void per_word(const cl_backend *b, cl_ulong *total, cl_ulong *largest)
     const fl_packed *pk = b->pk;
     cl_ulong plane = (cl_ulong)pk->n * 8u;
     cl_ulong planes = 5 + (pk->npool ? 1 : 0) + (b->L->propagation == FL_PROP_INSTANT ? 2 : 0);
-    cl_ulong cnt = (cl_ulong)pk->nplanes * 8u, trials = (cl_ulong)b->nblocks * 64u * 4u;
+    cl_ulong cnt = (cl_ulong)pk->nplanes * 8u, trials = ((cl_ulong)b->nblocks + b->nsub) * 64u * 4u;
     *total = planes * plane + cnt + trials + 8u /* lanes */ + 8u /* system */;
     *largest = plane > cnt ? plane : cnt;
     if (trials > *largest)
@@ -337,6 +353,8 @@ static int alloc_state(cl_backend *b, char *err, size_t err_size)
     CL_OK(rc, "clCreateBuffer (tallies)");
     b->out_system = scratch(b, (size_t)b->cap * 8, &rc);
     CL_OK(rc, "clCreateBuffer (tallies)");
+    b->out_sub = scratch(b, (size_t)b->nsub * b->cap * 64 * 4, &rc);
+    CL_OK(rc, "clCreateBuffer (tallies)");
     return FL_OK;
 }
 
@@ -353,6 +371,9 @@ static int cl_open(void **self, const fl_packed *pk, const fl_layout *L, char *e
     b->pk = pk;
     b->L = L;
     b->nblocks = (pk->n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    b->nsub = (pk->n + TALLY_SUB - 1) / TALLY_SUB;
+    const char *prof = getenv("FAULTLINE_CL_PROFILE");
+    b->profile = prof && *prof && strcmp(prof, "0") != 0;
     int status = fl_i_cl_choose(L->platform, L->device, &b->dev, err, err_size);
     if (status != FL_OK)
         goto fail;
@@ -364,7 +385,7 @@ static int cl_open(void **self, const fl_packed *pk, const fl_layout *L, char *e
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)b->dev.platform, 0};
     b->ctx = clCreateContext(props, 1, &b->dev.device, NULL, NULL, &rc);
     if (rc == CL_SUCCESS)
-        b->queue = clCreateCommandQueue(b->ctx, b->dev.device, 0, &rc);
+        b->queue = clCreateCommandQueue(b->ctx, b->dev.device, b->profile ? CL_QUEUE_PROFILING_ENABLE : 0, &rc);
     if (rc != CL_SUCCESS) {
         snprintf(err, err_size, "OpenCL on '%s': cannot create a context and queue: %s (%d)", b->dev.name,
                  fl_i_cl_error_name(rc), (int)rc);
@@ -445,7 +466,18 @@ static int launch(cl_backend *b, int k, cl_uint dims, size_t dim0, size_t dim1, 
         local[1] = 1;
     global[0] = (dim0 + local[0] - 1) / local[0] * local[0];
     global[1] = (dim1 + local[1] - 1) / local[1] * local[1];
-    CL_OK(clEnqueueNDRangeKernel(b->queue, b->k[k], dims, NULL, global, local, 0, NULL, NULL), kernel_names[k]);
+    cl_event ev = NULL;
+    CL_OK(clEnqueueNDRangeKernel(b->queue, b->k[k], dims, NULL, global, local, 0, NULL, b->profile ? &ev : NULL),
+          kernel_names[k]);
+    if (ev) {
+        cl_ulong start = 0, end = 0;
+        clWaitForEvents(1, &ev);
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL);
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL);
+        clReleaseEvent(ev);
+        b->ns[k] += (double)(end - start);
+        b->runs[k]++;
+    }
     return FL_OK;
 }
 
@@ -486,16 +518,23 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
     ARG(K_INIT_PLANES, 3, b->cnt);
     RUN(K_INIT_PLANES, 2, nw, pk->nplanes);
     /* the tallies' constant arguments */
-    uint32_t block = FL_TALLY_BLOCK;
+    uint32_t sub = TALLY_SUB, per = FL_TALLY_BLOCK / TALLY_SUB;
     ARG(K_TALLY_VERTEX, 0, pk->n);
     ARG(K_TALLY_VERTEX, 1, b->nw);
     ARG(K_TALLY_VERTEX, 3, b->lanes);
     ARG(K_TALLY_VERTEX, 4, b->out_vertex);
     ARG(K_TALLY_TRIALS, 0, pk->n);
     ARG(K_TALLY_TRIALS, 1, b->nw);
-    ARG(K_TALLY_TRIALS, 3, block);
-    ARG(K_TALLY_TRIALS, 4, b->nblocks);
-    ARG(K_TALLY_TRIALS, 5, b->out_trials);
+    ARG(K_TALLY_TRIALS, 3, sub);
+    ARG(K_TALLY_TRIALS, 4, b->nsub);
+    ARG(K_TALLY_TRIALS, 5, b->out_sub);
+    /* fl_k_tally_sum(nw, nsub, per, nblocks, sub counts, out) */
+    ARG(K_TALLY_SUM, 0, b->nw);
+    ARG(K_TALLY_SUM, 1, b->nsub);
+    ARG(K_TALLY_SUM, 2, per);
+    ARG(K_TALLY_SUM, 3, b->nblocks);
+    ARG(K_TALLY_SUM, 4, b->out_sub);
+    ARG(K_TALLY_SUM, 5, b->out_trials);
     ARG(K_TALLY_SYSTEM, 0, b->nw);
     ARG(K_TALLY_SYSTEM, 2, b->target);
     ARG(K_TALLY_SYSTEM, 3, pk->ntarget);
@@ -550,7 +589,8 @@ static int cl_tally(void *self, fl_tally *out, char *err, size_t err_size)
     ARG(K_TALLY_TRIALS, 2, b->D0);
     ARG(K_TALLY_SYSTEM, 1, b->D0);
     RUN(K_TALLY_VERTEX, 1, n, 1);
-    RUN(K_TALLY_TRIALS, 2, nw, b->nblocks);
+    RUN(K_TALLY_TRIALS, 2, nw, b->nsub);
+    RUN(K_TALLY_SUM, 2, (size_t)nw * 64, b->nblocks);
     RUN(K_TALLY_SYSTEM, 1, nw, 1);
     if (n)
         CL_OK(clEnqueueReadBuffer(b->queue, b->out_vertex, CL_FALSE, 0, (size_t)n * 4, out->vertex_down, 0, NULL, NULL),
@@ -581,9 +621,16 @@ static void cl_close(void **self)
         return;
     if (b->queue)
         clFinish(b->queue);
-    cl_mem mems[] = {b->target, b->init_C, b->init_P,  b->init_cnt,   b->C,          b->P,
-                     b->B,      b->D0,     b->D1,      b->G,          b->Cb,         b->I,
-                     b->cnt,    b->lanes,  b->changed, b->out_vertex, b->out_trials, b->out_system};
+    if (b->profile) {
+        fprintf(stderr, "faultline: OpenCL kernel times on '%s' (FAULTLINE_CL_PROFILE):\n", b->dev.name);
+        for (int k = 0; k < K_COUNT; k++)
+            if (b->runs[k])
+                fprintf(stderr, "  %-20s %8lu runs %12.3f ms %10.1f us/run\n", kernel_names[k], b->runs[k],
+                        b->ns[k] * 1e-6, b->ns[k] * 1e-3 / (double)b->runs[k]);
+    }
+    cl_mem mems[] = {b->target,  b->init_C,     b->init_P,     b->init_cnt,   b->C,      b->P,   b->B,
+                     b->D0,      b->D1,         b->G,          b->Cb,         b->I,      b->cnt, b->lanes,
+                     b->changed, b->out_vertex, b->out_trials, b->out_system, b->out_sub};
     for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
         if (mems[i])
             clReleaseMemObject(mems[i]);
