@@ -4,7 +4,7 @@
 # (`cmake --build build --target bench`) and, where that machine lacks them,
 # the shared libraries it links in .dev/lib (copied from the build machine).
 #
-#   benchmarks/gpu_run.sh OUTDIR [--no-tests] [--no-host] [WORKLOADS...]
+#   benchmarks/gpu_run.sh OUTDIR [--no-tests] [--no-host] [--tune DIR] [WORKLOADS...]
 #                                                  (default: a b c d)
 #
 # It finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and points the ICD
@@ -12,17 +12,23 @@
 # (the GPU against OpenMP, bit for bit), then the workloads on the GPU and,
 # for comparison, on all CPU cores with OpenMP (--no-tests, --no-host skip
 # those), and each workload once more with FAULTLINE_CL_PROFILE=1: the time
-# of each kernel.  Everything goes to OUTDIR.
+# of each kernel.  --tune DIR adds tuning experiments on (a) and (c): the
+# step kernel's time for work-group sizes 32 .. 1024 (FAULTLINE_CL_WG), and
+# for each kernel variant DIR/NAME/step.cl (FAULTLINE_KERNEL_SOURCE; e.g. a
+# copy of kernels/ with one part knocked out, to see what it costs).
+# Everything goes to OUTDIR.
 set -u
 out=$(realpath -m "${1:?usage: gpu_run.sh OUTDIR [--no-tests] [--no-host] [WORKLOADS...]}")
 shift
-tests=1 host=1 workloads=()
-for a in "$@"; do
-  case $a in
+tests=1 host=1 tune="" workloads=()
+while [ $# -gt 0 ]; do
+  case $1 in
     --no-tests) tests=0 ;;
     --no-host) host=0 ;;
-    *) workloads+=("$a") ;;
+    --tune) tune=$(realpath "$2"); shift ;;
+    *) workloads+=("$1") ;;
   esac
+  shift
 done
 [ ${#workloads[@]} -gt 0 ] || workloads=(a b c d)
 mkdir -p "$out"
@@ -41,6 +47,12 @@ if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
   [ -n "$lib" ] || lib=$(find / -xdev -name 'libnvidia-opencl.so.1' 2>/dev/null | head -1)
   echo "== no NVIDIA entry in /etc/OpenCL/vendors; driver: ${lib:-not found}"
   mkdir -p /tmp/icd && echo "$lib" >/tmp/icd/nvidia.icd && export OCL_ICD_VENDORS=/tmp/icd
+fi
+# FAULTLINE_KERNEL_SOURCE compiles with the Random123 headers of the build
+# machine: bring them where that machine has none (.dev/include)
+r123=$(sed -n 's/^RANDOM123_INCLUDE_DIR:PATH=//p' build/CMakeCache.txt)
+if [ -n "$r123" ] && [ ! -e "$r123/Random123" ] && [ -d .dev/include/Random123 ]; then
+  mkdir -p "$r123" && ln -s "$PWD/.dev/include/Random123" "$r123/Random123"
 fi
 build/faultline devices
 
@@ -62,6 +74,19 @@ for w in "${workloads[@]}"; do
   FAULTLINE_CL_PROFILE=1 build/faultline run /tmp/fl-work/$w.yaml -o /tmp/fl-work/$w-profile.h5 --backend opencl \
     --quiet --stats-json /tmp/fl-work/$w-profile.json && cat /tmp/fl-work/$w-profile.json
 done
+if [ -n "$tune" ]; then
+  for w in a c; do
+    for wg in 32 64 128 256 512 1024; do
+      echo "== ($w) FAULTLINE_CL_WG=$wg: $(FAULTLINE_CL_WG=$wg FAULTLINE_CL_PROFILE=1 build/faultline run \
+        /tmp/fl-work/$w.yaml -o /tmp/fl-work/tune.h5 --backend opencl --quiet 2>&1 | grep fl_k_step)"
+    done
+    for k in "$tune"/*/step.cl; do
+      echo "== ($w) variant $(basename "$(dirname "$k")"): $(FAULTLINE_KERNEL_SOURCE=$k FAULTLINE_CL_PROFILE=1 \
+        build/faultline run /tmp/fl-work/$w.yaml -o /tmp/fl-work/tune.h5 --backend opencl --quiet 2>&1 |
+        grep -E 'fl_k_step|rror')"
+    done
+  done
+fi
 if [ $host = 1 ]; then
   echo "== workloads on $(nproc) CPU cores, OpenMP"
   python3 benchmarks/run_workloads.py ${workloads[*]} --backend openmp --threads "$(nproc)" --no-baselines --reps 1 \

@@ -35,12 +35,18 @@ typedef struct fl_layout {
     const char *device;   /* env fallback already applied; may be NULL */
 } fl_layout;
 
-/* The aggregates of the current D of a batch of nw words, filled by tally(). */
+/* The aggregates of the D of a batch of nw words, filled by tally(). */
 typedef struct fl_tally {
+    fl_word *system_down;  /* [nw] lanes with the system down */
     uint32_t *vertex_down; /* [n] down trials (in range) per vertex */
     uint32_t *trial_parts; /* [nblocks][nw][64] down vertices per block and lane */
-    fl_word *system_down;  /* [nw] lanes with the system down */
 } fl_tally;
+
+/* Bytes of an fl_tally of n vertices and up to `words` trial words, and its
+ * arrays laid out in a block of that many bytes (8-byte aligned): the
+ * backends keep two, in memory of their choosing (engine.c). */
+size_t fl_i_tally_bytes(uint32_t n, uint32_t words);
+void fl_i_tally_carve(fl_tally *t, void *block, uint32_t n, uint32_t words);
 
 /* Every function returning int returns FL_OK or an FL_E_* status with a
  * message in err (err_size bytes). */
@@ -57,8 +63,13 @@ typedef struct fl_backend_ops {
     int (*begin)(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_size);
     /* Step t -> t+1. */
     int (*step)(void *self, uint32_t t, char *err, size_t err_size);
-    /* Aggregates of the current state of the batch. */
-    int (*tally)(void *self, fl_tally *out, char *err, size_t err_size);
+    /* Starts the aggregates of the current state of the batch in slot 0 or
+     * 1.  They may be computed and copied while the host goes on (the
+     * engine records one step's while the device runs the next):
+     * tally_wait gives them, and they stay until the slot is started
+     * again. */
+    int (*tally)(void *self, int slot, char *err, size_t err_size);
+    int (*tally_wait)(void *self, int slot, const fl_tally **out, char *err, size_t err_size);
     /* A short description of where it runs (the device name). */
     const char *(*device)(void *self);
     /* One line on the device and why it was chosen ("" if nothing to say). */

@@ -36,6 +36,19 @@ int fl_i_no_fixpoint(uint32_t t, uint32_t n, char *err, size_t err_size)
         t, n);
 }
 
+size_t fl_i_tally_bytes(uint32_t n, uint32_t words)
+{
+    size_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    return (size_t)words * sizeof(fl_word) + ((size_t)n + nblocks * words * 64) * sizeof(uint32_t) + 8;
+}
+
+void fl_i_tally_carve(fl_tally *t, void *block, uint32_t n, uint32_t words)
+{
+    t->system_down = block;
+    t->vertex_down = (uint32_t *)(t->system_down + words);
+    t->trial_parts = t->vertex_down + n;
+}
+
 struct fl_sim {
     char error[1024];
     const fl_model *model;
@@ -360,45 +373,41 @@ static int report(fl_sim *s, uint64_t done, uint64_t total)
 int fl_sim_run(fl_sim *s)
 {
     fl_results *r = &s->r;
-    const fl_model *md = s->model;
-    uint32_t n = md->n, nw = s->L.nw;
-    uint32_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    uint32_t nw = s->L.nw;
     uint32_t batch = s->ops->batch_words(s->backend);
     uint32_t nbatch = (nw + batch - 1) / batch;
-    int status = FL_E_NOMEM;
-    fl_tally ty;
-    ty.vertex_down = calloc((size_t)n + 1, sizeof(uint32_t));
-    ty.trial_parts = calloc((size_t)nblocks * batch * 64 + 1, sizeof(uint32_t));
-    ty.system_down = calloc(batch, sizeof(fl_word));
-    if (!ty.vertex_down || !ty.trial_parts || !ty.system_down) {
-        snprintf(s->error, sizeof s->error, "out of memory for the per-step tallies");
-        goto cleanup;
-    }
     if (s->ran) {
         snprintf(s->error, sizeof s->error, "fl_sim_run called twice on the same simulation");
-        status = FL_E_USAGE;
-        goto cleanup;
+        return FL_E_USAGE;
     }
     s->ran = 1;
     double t0 = now_seconds();
-    status = FL_OK;
+    int status = FL_OK;
     for (uint32_t b = 0; b < nbatch && status == FL_OK; b++) {
         uint32_t w0 = b * batch, bw = nw - w0 < batch ? nw - w0 : batch;
         char *err = s->error;
         size_t es = sizeof s->error;
+        const fl_tally *ty = NULL; /* the tally of state `at`, not yet recorded */
+        uint32_t at = 0;
+        int slot = 0;
         status = s->ops->begin(s->backend, w0, bw, err, es);
         if (status == FL_OK)
-            status = s->ops->tally(s->backend, &ty, err, es);
+            status = s->ops->tally(s->backend, slot, err, es);
         if (status == FL_OK)
-            record(s, &ty, 0, w0, bw);
+            status = s->ops->tally_wait(s->backend, slot, &ty, err, es);
         for (uint32_t t = 0; t < r->steps && status == FL_OK; t++) {
             status = s->ops->step(s->backend, t, err, es);
             if (status == FL_OK)
-                status = s->ops->tally(s->backend, &ty, err, es);
+                status = s->ops->tally(s->backend, slot ^ 1, err, es);
             if (status != FL_OK)
                 break;
-            record(s, &ty, t + 1, w0, bw);
-            if (report(s, (uint64_t)b * r->steps + t + 1, (uint64_t)nbatch * r->steps)) {
+            /* state t is recorded while the device computes t + 1 */
+            record(s, ty, at, w0, bw);
+            ty = NULL;
+            status = s->ops->tally_wait(s->backend, slot ^ 1, &ty, err, es);
+            slot ^= 1;
+            at = t + 1;
+            if (status == FL_OK && report(s, (uint64_t)b * r->steps + t + 1, (uint64_t)nbatch * r->steps)) {
                 snprintf(s->error, sizeof s->error, "interrupted after step %u of %u", t + 1, r->steps);
                 if (nbatch > 1)
                     snprintf(s->error + strlen(s->error), sizeof s->error - strlen(s->error), " of batch %u of %u",
@@ -406,14 +415,11 @@ int fl_sim_run(fl_sim *s)
                 status = FL_E_INTERRUPTED;
             }
         }
+        if (ty && (status == FL_OK || status == FL_E_INTERRUPTED))
+            record(s, ty, at, w0, bw);
     }
     s->step_seconds = now_seconds() - t0;
     finish(s);
-
-cleanup:
-    free(ty.vertex_down);
-    free(ty.trial_parts);
-    free(ty.system_down);
     return status;
 }
 

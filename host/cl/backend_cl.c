@@ -17,6 +17,9 @@
  * holds fewer words and the engine runs them in batches (backend.h);
  * FAULTLINE_CL_MAX_WORDS caps the batch to test this on any device.
  *
+ * FAULTLINE_CL_WG=N sets the work-group size of every kernel (at most the
+ * device's limit), for tuning experiments.
+ *
  * FAULTLINE_CL_PROFILE=1 times every kernel with OpenCL events (each
  * launch then waits for the one before) and prints the totals per kernel
  * on stderr when the backend closes: where a step's time goes on a device.
@@ -113,6 +116,9 @@ typedef struct cl_backend {
     cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
     cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
     cl_mem out_vertex, out_trials, out_system, out_sub;
+    cl_mem host_tally[2]; /* pinned host memory (CL_MEM_ALLOC_HOST_PTR), */
+    void *tally_map[2];   /* mapped for the whole run: the two tally slots */
+    fl_tally ty[2];
     uint32_t cap;        /* words the buffers hold */
     uint32_t nw, gword0; /* the current batch */
     uint32_t nblocks;    /* tally blocks of FL_TALLY_BLOCK vertices */
@@ -198,6 +204,7 @@ static int build_program(cl_backend *b, char *err, size_t err_size)
         free(log);
         return FL_E_BACKEND;
     }
+    const char *wg_env = getenv("FAULTLINE_CL_WG"); /* a tuning experiment: work-items per group */
     for (int i = 0; i < K_COUNT; i++) {
         b->k[i] = clCreateKernel(b->program, kernel_names[i], &rc);
         CL_OK(rc, kernel_names[i]);
@@ -214,6 +221,8 @@ static int build_program(cl_backend *b, char *err, size_t err_size)
             want = 64;
         if (want > 256)
             want = 256;
+        if (wg_env && *wg_env && strtoul(wg_env, NULL, 10) > 0)
+            want = strtoul(wg_env, NULL, 10);
         b->wg[i] = want < max ? want : (max ? max : 1);
     }
     return FL_OK;
@@ -355,6 +364,17 @@ static int alloc_state(cl_backend *b, char *err, size_t err_size)
     CL_OK(rc, "clCreateBuffer (tallies)");
     b->out_sub = scratch(b, (size_t)b->nsub * b->cap * 64 * 4, &rc);
     CL_OK(rc, "clCreateBuffer (tallies)");
+    /* the tally slots in pinned host memory, so that their copies run while
+     * the host goes on (from pageable memory a driver may copy at once) */
+    size_t bytes = fl_i_tally_bytes(pk->n, b->cap);
+    for (int i = 0; i < 2; i++) {
+        b->host_tally[i] = clCreateBuffer(b->ctx, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &rc);
+        CL_OK(rc, "clCreateBuffer (host tallies)");
+        b->tally_map[i] = clEnqueueMapBuffer(b->queue, b->host_tally[i], CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, bytes,
+                                             0, NULL, NULL, &rc);
+        CL_OK(rc, "clEnqueueMapBuffer (host tallies)");
+        fl_i_tally_carve(&b->ty[i], b->tally_map[i], pk->n, b->cap);
+    }
     return FL_OK;
 }
 
@@ -581,10 +601,12 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
     return FL_OK;
 }
 
-static int cl_tally(void *self, fl_tally *out, char *err, size_t err_size)
+/* The tally kernels and the copies to slot, all without waiting. */
+static int cl_tally(void *self, int slot, char *err, size_t err_size)
 {
     cl_backend *b = self;
     uint32_t n = b->pk->n, nw = b->nw;
+    fl_tally *out = &b->ty[slot];
     ARG(K_TALLY_VERTEX, 2, b->D0);
     ARG(K_TALLY_TRIALS, 2, b->D0);
     ARG(K_TALLY_SYSTEM, 1, b->D0);
@@ -599,8 +621,19 @@ static int cl_tally(void *self, fl_tally *out, char *err, size_t err_size)
         CL_OK(clEnqueueReadBuffer(b->queue, b->out_trials, CL_FALSE, 0, (size_t)b->nblocks * nw * 64 * 4,
                                   out->trial_parts, 0, NULL, NULL),
               "clEnqueueReadBuffer (tallies)");
-    CL_OK(clEnqueueReadBuffer(b->queue, b->out_system, CL_TRUE, 0, (size_t)nw * 8, out->system_down, 0, NULL, NULL),
+    CL_OK(clEnqueueReadBuffer(b->queue, b->out_system, CL_FALSE, 0, (size_t)nw * 8, out->system_down, 0, NULL, NULL),
           "clEnqueueReadBuffer (tallies)");
+    CL_OK(clFlush(b->queue), "clFlush");
+    return FL_OK;
+}
+
+/* The queue runs in order and the engine starts nothing after a tally
+ * before waiting for it: all that is queued ends with slot's copies. */
+static int cl_tally_wait(void *self, int slot, const fl_tally **out, char *err, size_t err_size)
+{
+    cl_backend *b = self;
+    CL_OK(clFinish(b->queue), "clFinish (tallies)");
+    *out = &b->ty[slot];
     return FL_OK;
 }
 
@@ -619,6 +652,9 @@ static void cl_close(void **self)
     cl_backend *b = self ? *self : NULL;
     if (!b)
         return;
+    for (int i = 0; i < 2; i++)
+        if (b->tally_map[i])
+            clEnqueueUnmapMemObject(b->queue, b->host_tally[i], b->tally_map[i], 0, NULL, NULL);
     if (b->queue)
         clFinish(b->queue);
     if (b->profile) {
@@ -628,9 +664,27 @@ static void cl_close(void **self)
                 fprintf(stderr, "  %-20s %8lu runs %12.3f ms %10.1f us/run\n", kernel_names[k], b->runs[k],
                         b->ns[k] * 1e-6, b->ns[k] * 1e-3 / (double)b->runs[k]);
     }
-    cl_mem mems[] = {b->target,  b->init_C,     b->init_P,     b->init_cnt,   b->C,      b->P,   b->B,
-                     b->D0,      b->D1,         b->G,          b->Cb,         b->I,      b->cnt, b->lanes,
-                     b->changed, b->out_vertex, b->out_trials, b->out_system, b->out_sub};
+    cl_mem mems[] = {b->target,
+                     b->init_C,
+                     b->init_P,
+                     b->init_cnt,
+                     b->C,
+                     b->P,
+                     b->B,
+                     b->D0,
+                     b->D1,
+                     b->G,
+                     b->Cb,
+                     b->I,
+                     b->cnt,
+                     b->lanes,
+                     b->changed,
+                     b->out_vertex,
+                     b->out_trials,
+                     b->out_system,
+                     b->out_sub,
+                     b->host_tally[0],
+                     b->host_tally[1]};
     for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
         if (mems[i])
             clReleaseMemObject(mems[i]);
@@ -650,5 +704,5 @@ static void cl_close(void **self)
     *self = NULL;
 }
 
-const fl_backend_ops fl_i_backend_opencl = {"opencl", cl_open,   cl_batch_words, cl_begin, cl_step,
-                                            cl_tally, cl_device, cl_note,        cl_close};
+const fl_backend_ops fl_i_backend_opencl = {"opencl", cl_open,       cl_batch_words, cl_begin, cl_step,
+                                            cl_tally, cl_tally_wait, cl_device,      cl_note,  cl_close};

@@ -52,8 +52,15 @@ static int none_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t er
     return none_run(self, nw, err, err_size);
 }
 
-static int none_tally(void *self, fl_tally *out, char *err, size_t err_size)
+static int none_tally(void *self, int slot, char *err, size_t err_size)
 {
+    (void)slot;
+    return none_run(self, 0, err, err_size);
+}
+
+static int none_tally_wait(void *self, int slot, const fl_tally **out, char *err, size_t err_size)
+{
+    (void)slot;
     (void)out;
     return none_run(self, 0, err, err_size);
 }
@@ -70,5 +77,5 @@ static void none_close(void **self)
         *self = NULL;
 }
 
-const fl_backend_ops fl_i_backend_opencl = {"opencl",   none_open, none_batch_words, none_begin, none_run,
-                                            none_tally, none_text, none_text,        none_close};
+const fl_backend_ops fl_i_backend_opencl = {"opencl",   none_open,       none_batch_words, none_begin, none_run,
+                                            none_tally, none_tally_wait, none_text,        none_text,  none_close};

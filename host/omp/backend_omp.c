@@ -25,6 +25,8 @@ typedef struct omp_backend {
     fl_graph g;
     fl_state s;
     fl_word *D0, *D1; /* D at t and t+1, swapped after each step */
+    void *tally_mem[2];
+    fl_tally ty[2]; /* the two tally slots, computed at once */
     char device[64];
 } omp_backend;
 
@@ -67,6 +69,12 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     }
     if (!b->s.C || !b->s.P || !b->s.B || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
         goto nomem;
+    for (int i = 0; i < 2; i++) {
+        b->tally_mem[i] = malloc(fl_i_tally_bytes(pk->n, nw));
+        if (!b->tally_mem[i])
+            goto nomem;
+        fl_i_tally_carve(&b->ty[i], b->tally_mem[i], pk->n, nw);
+    }
     snprintf(b->device, sizeof b->device, "CPU, %d OpenMP threads", L->threads);
     *self = b;
     return FL_OK;
@@ -217,9 +225,10 @@ static void tally_block(uint32_t nw, const fl_word *D, const fl_word *lanes, uin
         fl_bs_unpack(c[k], nb, parts + k * 64u);
 }
 
-static int omp_tally(void *self, fl_tally *out, char *err, size_t err_size)
+static int omp_tally(void *self, int slot, char *err, size_t err_size)
 {
     omp_backend *b = self;
+    fl_tally *out = &b->ty[slot];
     const fl_packed *pk = b->pk;
     const fl_layout *L = b->L;
     uint32_t n = pk->n, nw = b->nw;
@@ -248,6 +257,14 @@ static int omp_tally(void *self, fl_tally *out, char *err, size_t err_size)
     return FL_OK;
 }
 
+static int omp_tally_wait(void *self, int slot, const fl_tally **out, char *err, size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    *out = &((omp_backend *)self)->ty[slot];
+    return FL_OK;
+}
+
 static const char *omp_device(void *self)
 {
     return ((omp_backend *)self)->device;
@@ -273,9 +290,11 @@ static void omp_close(void **self)
     free(b->s.Cb);
     free(b->s.I);
     free(b->s.cnt);
+    free(b->tally_mem[0]);
+    free(b->tally_mem[1]);
     free(b);
     *self = NULL;
 }
 
-const fl_backend_ops fl_i_backend_openmp = {"openmp",  omp_open,   omp_batch_words, omp_begin, omp_step,
-                                            omp_tally, omp_device, omp_note,        omp_close};
+const fl_backend_ops fl_i_backend_openmp = {"openmp",  omp_open,       omp_batch_words, omp_begin, omp_step,
+                                            omp_tally, omp_tally_wait, omp_device,      omp_note,  omp_close};
