@@ -4,28 +4,32 @@
 # (`cmake --build build --target bench`) and, where that machine lacks them,
 # the shared libraries it links in .dev/lib (copied from the build machine).
 #
-#   benchmarks/gpu_run.sh OUTDIR [--no-tests] [--no-host] [--tune DIR] [WORKLOADS...]
+#   benchmarks/gpu_run.sh OUTDIR [--no-tests] [--no-host] [--reps N]
+#                         [--kernel FILE] [--tune DIR] [WORKLOADS...]
 #                                                  (default: a b c d)
 #
 # It finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and points the ICD
-# loader at it when /etc/OpenCL/vendors has no entry, runs the OpenCL tests
-# (the GPU against OpenMP, bit for bit), then the workloads on the GPU and,
-# for comparison, on all CPU cores with OpenMP (--no-tests, --no-host skip
-# those), and each workload once more with FAULTLINE_CL_PROFILE=1: the time
-# of each kernel.  --tune DIR adds tuning experiments on (a) and (c): the
-# step kernel's time for work-group sizes 32 .. 1024 (FAULTLINE_CL_WG), and
-# for each kernel variant DIR/NAME/step.cl (FAULTLINE_KERNEL_SOURCE; e.g. a
-# copy of kernels/ with one part knocked out, to see what it costs).
+# loader at it when /etc/OpenCL/vendors has no entry, runs the tests (the
+# OpenCL ones compare the GPU with OpenMP bit for bit), then the workloads on
+# the GPU (N runs each, default 3) and each once more with
+# FAULTLINE_CL_PROFILE=1 (the time of each kernel), and, for comparison, on
+# all CPU cores with OpenMP.  --no-tests and --no-host skip those parts.
+# --kernel FILE runs everything with FAULTLINE_KERNEL_SOURCE=FILE.  --tune
+# DIR adds, for each workload, the step kernel's time with the embedded
+# kernels and with each variant DIR/NAME/step.cl (a copy of kernels/ with a
+# change to try, or with one part knocked out to see what it costs).
 # Everything goes to OUTDIR.
 set -u
 out=$(realpath -m "${1:?usage: gpu_run.sh OUTDIR [--no-tests] [--no-host] [WORKLOADS...]}")
 shift
-tests=1 host=1 tune="" workloads=()
+tests=1 host=1 reps=3 tune="" workloads=()
 while [ $# -gt 0 ]; do
   case $1 in
     --no-tests) tests=0 ;;
     --no-host) host=0 ;;
     --tune) tune=$(realpath "$2"); shift ;;
+    --reps) reps=$2; shift ;;
+    --kernel) export FAULTLINE_KERNEL_SOURCE=$(realpath "$2"); shift ;;
     *) workloads+=("$1") ;;
   esac
   shift
@@ -67,7 +71,7 @@ fi
 
 echo "== workloads on the GPU"
 export PYTHONUNBUFFERED=1
-python3 benchmarks/run_workloads.py ${workloads[*]} --backend opencl --no-baselines --reps 3 \
+python3 benchmarks/run_workloads.py ${workloads[*]} --backend opencl --no-baselines --reps "$reps" \
   --work /tmp/fl-work --out "$out/gpu-opencl.json"
 for w in "${workloads[@]}"; do
   echo "== kernel times of ($w)"
@@ -75,15 +79,13 @@ for w in "${workloads[@]}"; do
     --quiet --stats-json /tmp/fl-work/$w-profile.json && cat /tmp/fl-work/$w-profile.json
 done
 if [ -n "$tune" ]; then
-  for w in a c; do
-    for wg in 32 64 128 256 512 1024; do
-      echo "== ($w) FAULTLINE_CL_WG=$wg: $(FAULTLINE_CL_WG=$wg FAULTLINE_CL_PROFILE=1 build/faultline run \
-        /tmp/fl-work/$w.yaml -o /tmp/fl-work/tune.h5 --backend opencl --quiet 2>&1 | grep fl_k_step)"
-    done
-    for k in "$tune"/*/step.cl; do
-      echo "== ($w) variant $(basename "$(dirname "$k")"): $(FAULTLINE_KERNEL_SOURCE=$k FAULTLINE_CL_PROFILE=1 \
-        build/faultline run /tmp/fl-work/$w.yaml -o /tmp/fl-work/tune.h5 --backend opencl --quiet 2>&1 |
-        grep -E 'fl_k_step|rror')"
+  for w in "${workloads[@]}"; do
+    for k in embedded "$tune"/*/step.cl; do
+      name=$(basename "$(dirname "$k")")
+      [ "$k" = embedded ] && name=embedded
+      echo "== ($w) kernels $name: $(FAULTLINE_KERNEL_SOURCE=$([ "$k" = embedded ] || echo "$k") \
+        FAULTLINE_CL_PROFILE=1 build/faultline run /tmp/fl-work/$w.yaml -o /tmp/fl-work/tune.h5 --backend opencl \
+        --quiet 2>&1 | grep -E 'fl_k_step|rror')"
     done
   done
 fi
