@@ -45,20 +45,6 @@ uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m)
     return fixed == FL_P_ONE ? FL_P_ONE - 1u : fixed; /* q < 1: never certain */
 }
 
-void fl_i_hit_table_transpose(uint32_t *tab)
-{
-    for (uint32_t b = FL_TAB_BITS; b < FL_TAB_LEN; b++)
-        tab[b] = 0;
-    for (uint32_t m = 1; m <= FL_COUNT_MAX_DEG; m++) {
-        for (uint32_t b = 0; b < 32; b++)
-            tab[FL_TAB_BITS + b] |= ((tab[m] >> b) & 1u) << m;
-        if (tab[m] == FL_P_ONE)
-            tab[FL_TAB_ONE] |= 1u << m;
-        else if (tab[m] != 0)
-            tab[FL_TAB_OPEN] |= 1u << m;
-    }
-}
-
 /*
  * The tables of fl_hit_count (kernels/step.h): a vertex with 1 to
  * FL_COUNT_MAX_DEG in-edges, all of the same q and weight w > 0, is hit with
@@ -67,7 +53,7 @@ void fl_i_hit_table_transpose(uint32_t *tab)
  * them, later vertices draw per edge (the choice depends on the model only).
  */
 #define MAX_TABLES 1024u
-#define TAB_LEN FL_TAB_LEN
+#define TAB_LEN (FL_COUNT_MAX_DEG + 1u)
 
 static int pack_hit_tables(fl_packed *pk)
 {
@@ -98,10 +84,8 @@ static int pack_hit_tables(fl_packed *pk)
                     continue;
                 keys[i][0] = q;
                 keys[i][1] = k;
-                uint32_t *tab = pk->hit_tab + i * TAB_LEN;
-                for (uint32_t m = 0; m <= FL_COUNT_MAX_DEG; m++)
-                    tab[m] = fl_i_binomial_tail(q, k, m);
-                fl_i_hit_table_transpose(tab);
+                for (uint32_t m = 0; m < TAB_LEN; m++)
+                    pk->hit_tab[i * TAB_LEN + m] = fl_i_binomial_tail(q, k, m);
                 nkeys++;
             }
         }

@@ -38,10 +38,6 @@ uint32_t fl_i_prob_fixed(double p);
 /* P(Binomial(m, q) >= k) in fixed point, q itself fixed point (host/graph.c). */
 uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m);
 
-/* Entries FL_TAB_BITS .. FL_TAB_LEN-1 of a hit table from entries 0 .. 31
- * (kernels/step.h). */
-void fl_i_hit_table_transpose(uint32_t *tab);
-
 int fl_i_graph_pack(fl_packed *pk, const fl_model *model, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);
 

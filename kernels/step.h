@@ -41,22 +41,6 @@
  * its hit directly from the count of down in-neighbours (fl_hit_count). */
 #define FL_COUNT_MAX_DEG 31u
 
-/* A table of hit_tab[] (host/graph.c): P(hit | m) for m = 0 .. 31, then the
- * same bits transposed for fl_hit_draw_select: entry FL_TAB_BITS + b has bit
- * m set when bit b of P(hit | m) is, FL_TAB_ONE the m with P = 1 and
- * FL_TAB_OPEN the m with 0 < P < 1 (m = 0 in neither). */
-#define FL_TAB_BITS 32u
-#define FL_TAB_ONE 64u
-#define FL_TAB_OPEN 65u
-#define FL_TAB_LEN 66u
-
-/* 1: an OpenCL work-item takes the hit of a counted vertex from
- * fl_hit_draw_select (registers only, no branch per count) instead of
- * fl_hit_draw; the two give the same bits. */
-#ifndef FL_HIT_SELECT
-#define FL_HIT_SELECT 0
-#endif
-
 /* Per-vertex parameters, fixed point (16 x 32 bits, same layout in C and
  * OpenCL C). */
 typedef struct fl_vparam {
@@ -99,7 +83,7 @@ typedef struct fl_graph {
     FL_GLOBAL const fl_vparam *vp;   /* [n] */
     FL_GLOBAL const fl_pparam *pp;   /* [pools] */
     FL_GLOBAL const fl_u32 *members; /* pool members, grouped by pool */
-    FL_GLOBAL const fl_u32 *hit_tab; /* tables of P(hit | m down in-neighbours), FL_TAB_LEN each */
+    FL_GLOBAL const fl_u32 *hit_tab; /* tables of P(hit | m down in-neighbours), FL_COUNT_MAX_DEG + 1 each */
 } fl_graph;
 
 /* The mutable state. */
@@ -379,68 +363,16 @@ FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_wo
                     : fl_hit_compare(r, v, lanes, prob, nd, yes, open, 0);
 }
 
-/* Bit m of T in each lane, m the lane's count in the nb planes c (a
- * multiplexer over the 2^nb bits of T, from plane 0 up: all indices are
- * constants once nb is, so it stays in registers). */
-FL_INLINE fl_word fl_bs_select(fl_u32 T, const fl_word *c, const fl_u32 nb)
-{
-    fl_word f[16];
-    fl_u32 width = 1u << (nb - 1u);
-    for (fl_u32 i = 0; i < width; i++) {
-        fl_word t0 = 0u - (fl_word)((T >> (2u * i)) & 1u), t1 = 0u - (fl_word)((T >> (2u * i + 1u)) & 1u);
-        f[i] = (t0 & ~c[0]) | (t1 & c[0]);
-    }
-    for (fl_u32 b = 1; b < nb; b++) {
-        width >>= 1;
-        for (fl_u32 i = 0; i < width; i++)
-            f[i] = (f[2u * i] & ~c[b]) | (f[2u * i + 1u] & c[b]);
-    }
-    return f[0];
-}
-
-/* fl_hit_draw without per-count arrays: the probability bits of all lanes
- * at once from the transposed table (FL_TAB_BITS), given counts below
- * 2^nb.  The same U, the same comparison, the same bits. */
-FL_INLINE fl_word fl_hit_draw_select(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off,
-                                     const fl_u32 nb)
-{
-    FL_GLOBAL const fl_u32 *tab = g->hit_tab + tab_off;
-    fl_word yes = fl_bs_select(tab[FL_TAB_ONE], c, nb), open = fl_bs_select(tab[FL_TAB_OPEN], c, nb);
-    for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) {
-        philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
-        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
-            fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
-            fl_word pbit = fl_bs_select(tab[FL_TAB_BITS + 31u - (2u * block + j)], c, nb);
-            yes |= open & pbit & ~plane;
-            open &= ~(pbit ^ plane);
-        }
-    }
-    return yes;
-}
-
-/* The direct hit with nb count planes (a constant at each call). */
-FL_INLINE fl_word fl_hit_count_nb(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
-                                  fl_word need, fl_u32 tab_off, const fl_u32 nb)
-{
-    fl_word c[5] = {0, 0, 0, 0, 0}; /* counts up to 31 */
-    fl_word any = fl_count_down(g, D, v, w, need, c, nb);
-    if (!any)
-        return 0;
-#if FL_IS_OPENCL && FL_HIT_SELECT
-    return fl_hit_draw_select(g, r, v, c, tab_off, nb);
-#else
-    return fl_hit_draw(g, r, v, c, tab_off);
-#endif
-}
-
 FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
                                fl_word need, fl_u32 tab_off)
 {
+    fl_word c[5] = {0, 0, 0, 0, 0}; /* counts up to 31 */
     fl_u64 deg = g->in_off[v + 1] - g->in_off[v];
-    return deg < 4u    ? fl_hit_count_nb(g, D, r, v, w, need, tab_off, 2u)
-           : deg < 8u  ? fl_hit_count_nb(g, D, r, v, w, need, tab_off, 3u)
-           : deg < 16u ? fl_hit_count_nb(g, D, r, v, w, need, tab_off, 4u)
-                       : fl_hit_count_nb(g, D, r, v, w, need, tab_off, 5u);
+    fl_word any = deg < 4u    ? fl_count_down(g, D, v, w, need, c, 2u)
+                  : deg < 8u  ? fl_count_down(g, D, v, w, need, c, 3u)
+                  : deg < 16u ? fl_count_down(g, D, v, w, need, c, 4u)
+                              : fl_count_down(g, D, v, w, need, c, 5u);
+    return any ? fl_hit_draw(g, r, v, c, tab_off) : 0;
 }
 
 #if !FL_IS_OPENCL

@@ -211,44 +211,6 @@ static void test_fail_group(void)
 }
 
 /* The tables of the direct hit draw: P(Binomial(m, q) >= k), fixed point. */
-/* fl_hit_draw_select (what an OpenCL work-item may use) gives the bits of
- * fl_hit_draw: tables with P = 0, P = 1, random P and P sharing long
- * prefixes (the bits compared late), random counts in 2 to 5 planes, and a
- * non-zero P(hit | 0) that both must ignore. */
-static void test_hit_draw_select(void)
-{
-    uint32_t tab[FL_TAB_LEN];
-    fl_graph g;
-    memset(&g, 0, sizeof g);
-    g.hit_tab = tab;
-    uint64_t x = 88172645463325252ull;
-#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
-    int compared = 0, hits = 0;
-    for (int trial = 0; trial < 4000; trial++) {
-        uint32_t base = (uint32_t)NEXT();
-        for (uint32_t m = 0; m <= FL_COUNT_MAX_DEG; m++) {
-            uint32_t kind = (uint32_t)(NEXT() % 5), r = (uint32_t)NEXT();
-            tab[m] = kind == 0 ? 0 : kind == 1 ? FL_P_ONE : kind == 2 ? r : base ^ (r >> (8 + r % 24));
-        }
-        fl_i_hit_table_transpose(tab);
-        uint32_t nb = 2u + (uint32_t)trial % 4u;
-        fl_word c[5] = {0, 0, 0, 0, 0};
-        for (uint32_t b = 0; b < nb; b++)
-            c[b] = NEXT() & NEXT(); /* many lanes at count 0 too */
-        if (!(c[0] | c[1] | c[2] | c[3] | c[4]))
-            continue;
-        fl_rng r = {(uint32_t)NEXT(), (uint32_t)NEXT(), (uint32_t)NEXT(), (uint32_t)NEXT()};
-        uint32_t v = (uint32_t)NEXT();
-        fl_word want = fl_hit_draw(&g, r, v, c, 0), got = fl_hit_draw_select(&g, r, v, c, 0, nb);
-        CU_ASSERT_EQUAL_FATAL(got, want);
-        compared++;
-        hits += __builtin_popcountll(want);
-    }
-#undef NEXT
-    CU_ASSERT(compared > 3500);
-    CU_ASSERT(hits > 1000); /* not a comparison of zeros */
-}
-
 static void test_binomial_tail(void)
 {
     uint32_t q = fl_i_prob_fixed(0.3);
@@ -338,7 +300,6 @@ int main(void)
     CU_add_test(s, "sparse Bernoulli: rates, binomial counts, lane independence", test_bernoulli_sparse);
     CU_add_test(s, "crash draw of a group: sub-ranges, binomial counts, rates", test_fail_group);
     CU_add_test(s, "binomial tails of the direct hit draw", test_binomial_tail);
-    CU_add_test(s, "direct hit draw: the select form equals the table form", test_hit_draw_select);
     CU_add_test(s, "bit-sliced counters", test_bitslice);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
