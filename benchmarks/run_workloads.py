@@ -581,7 +581,7 @@ def markdown(r):
             continue
         la = w.get("loadavg_1min_before_after", [None, None])
         print(f"| ({name}) | {fl['vertices']} | {fl['edges']:.0f} | {fl['trials']:.0f} x {fl['steps']} "
-              f"| {fl['load_s']:.2f} | {fl['step_s']:.3f} | {fl['write_s']:.2f} | {fl['process_wall_s']:.1f} "
+              f"| {fl['load_s']:.2f} | {fl['step_s']:.3g} | {fl['write_s']:.2f} | {fl['process_wall_s']:.1f} "
               f"| {fl['edge_trial_steps_per_s']:.3g} | {fl['process_edge_trial_steps_per_s']:.3g} "
               f"| {fl['peak_rss_bytes'] / 1e9:.2f} | {fl['mean_down_fraction']:.4f} | {g(la[0], '.1f')}-{g(la[1], '.1f')} |")
     print("\n| workload | bytes / edge-trial | random words / edge-trial | memory s / step | Philox s / step "
@@ -593,7 +593,7 @@ def markdown(r):
         if rf:
             print(f"| ({name}) faultline | {rf['bytes_per_edge_trial']:.3f} | {rf['random_words_per_edge_trial']:.3f} "
                   f"| {g(rf['memory_seconds_per_step'])} | {g(rf['philox_seconds_per_step'])} "
-                  f"| {rf['measured_step_s']:.3f} | {g(rf['fraction_of_bound'], '.2f')} |")
+                  f"| {rf['measured_step_s']:.3g} | {g(rf['fraction_of_bound'], '.2f')} |")
         sr = (w.get("scalar") or {}).get("roofline")
         if sr:
             print(f"| ({name}) scalar | {sr['bytes_per_edge_trial']:.3f} | {sr['random_words_per_edge_trial']:.3f} "
