@@ -217,7 +217,8 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
         goto cleanup;
     }
 
-    status = fl_i_graph_pack(&s->pk, md, message, message_size);
+    s->L.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    status = fl_i_graph_pack(&s->pk, md, s->L.threads, message, message_size);
     if (status != FL_OK)
         goto cleanup;
 
@@ -227,7 +228,6 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
     s->L.key0 = (uint32_t)r->seed;
     s->L.key1 = (uint32_t)(r->seed >> 32);
     s->L.propagation = r->propagation;
-    s->L.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
     s->lanes = calloc(s->L.nw, sizeof *s->lanes);
     status = FL_E_NOMEM;
     if (!s->lanes)

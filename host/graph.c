@@ -101,7 +101,61 @@ static void *xcalloc(size_t count, size_t size)
     return calloc(count ? count : 1, size);
 }
 
-int fl_i_graph_pack(fl_packed *pk, const fl_model *md, char *err, size_t err_size)
+/*
+ * The in-edges grouped by target, each target's in increasing edge index (a
+ * stable counting sort; fill: n zeroed counters).  The targets of
+ * consecutive edges are scattered over the whole arrays, so the edges first
+ * go to buckets of 2^BUCKET_SHIFT consecutive targets (one sequential write
+ * stream per bucket), then each bucket fills its own range of the arrays,
+ * which stays in cache, the buckets in parallel.  R-MAT scale 20 (16.7M
+ * edges, 2 threads): the whole pack took 1.23 s with the scatter straight
+ * into the arrays, 0.39 s so.
+ */
+#define BUCKET_SHIFT 10u
+
+static int pack_in_edges(fl_packed *pk, const fl_model *md, uint32_t *fill, int threads)
+{
+    uint32_t n = md->n;
+    uint64_t m = md->m;
+    for (uint64_t e = 0; e < m; e++)
+        pk->in_off[md->edge_to[e] + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        pk->in_off[v + 1] += pk->in_off[v];
+    /* the edges by bucket: edge index, source and target, read in order */
+    uint32_t nbucket = (n >> BUCKET_SHIFT) + 1u;
+    uint32_t(*order)[3] = malloc((m ? m : 1) * sizeof *order);
+    uint64_t *next = malloc((size_t)nbucket * sizeof *next);
+    if (!order || !next) {
+        free(order);
+        free(next);
+        return FL_E_NOMEM;
+    }
+    for (uint32_t b = 0; b < nbucket; b++)
+        next[b] = pk->in_off[(uint64_t)b << BUCKET_SHIFT < n ? b << BUCKET_SHIFT : n];
+    for (uint64_t e = 0; e < m; e++) {
+        uint32_t *o = order[next[md->edge_to[e] >> BUCKET_SHIFT]++];
+        o[0] = (uint32_t)e;
+        o[1] = md->edge_from[e];
+        o[2] = md->edge_to[e];
+    }
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (uint32_t b = 0; b < nbucket; b++) {
+        uint32_t v0 = b << BUCKET_SHIFT;
+        for (uint64_t i = pk->in_off[v0 < n ? v0 : n]; i < next[b]; i++) {
+            uint32_t e = order[i][0], v = order[i][2];
+            uint64_t at = pk->in_off[v] + fill[v]++;
+            pk->in_src[at] = order[i][1];
+            pk->in_eid[at] = e;
+            pk->in_q[at] = fl_i_prob_fixed(fl_i_edge_q(md, e));
+            pk->in_w[at] = fl_i_edge_weight(md, e);
+        }
+    }
+    free(order);
+    free(next);
+    return FL_OK;
+}
+
+int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, size_t err_size)
 {
     int status = FL_E_NOMEM;
     uint32_t n = md->n;
@@ -136,19 +190,8 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, char *err, size_t err_siz
         goto cleanup;
     }
 
-    /* in-edges, stable by target */
-    for (uint64_t e = 0; e < md->m; e++)
-        pk->in_off[md->edge_to[e] + 1]++;
-    for (uint32_t v = 0; v < n; v++)
-        pk->in_off[v + 1] += pk->in_off[v];
-    for (uint64_t e = 0; e < md->m; e++) {
-        uint32_t v = md->edge_to[e];
-        uint64_t at = pk->in_off[v] + fill[v]++;
-        pk->in_src[at] = md->edge_from[e];
-        pk->in_eid[at] = (uint32_t)e;
-        pk->in_q[at] = fl_i_prob_fixed(fl_i_edge_q(md, e));
-        pk->in_w[at] = fl_i_edge_weight(md, e);
-    }
+    if (pack_in_edges(pk, md, fill, threads) != FL_OK)
+        goto cleanup;
 
     /* supervisors, stable by supervised vertex */
     memset(fill, 0, ((size_t)n + 1) * sizeof *fill);

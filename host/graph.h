@@ -38,7 +38,8 @@ uint32_t fl_i_prob_fixed(double p);
 /* P(Binomial(m, q) >= k) in fixed point, q itself fixed point (host/graph.c). */
 uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m);
 
-int fl_i_graph_pack(fl_packed *pk, const fl_model *model, char *err, size_t err_size);
+/* The packed form of model, with up to `threads` OpenMP threads. */
+int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int threads, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);
 
 /* The view of pk that the kernels read, for nw trial words. */

@@ -98,7 +98,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
     long *a = calloc(n + 1, sizeof(long)), *K = calloc(n + 1, sizeof(long));
     fl_packed pk;
     char err[256];
-    if (fl_i_graph_pack(&pk, md, err, sizeof err) != FL_OK)
+    if (fl_i_graph_pack(&pk, md, 1, err, sizeof err) != FL_OK)
         return -1;
     int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn && kn &&
              Dn && req && F && X && a && K;

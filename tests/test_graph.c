@@ -18,6 +18,8 @@
 #include <hdf5_hl.h>
 
 #include "gen/generate.h"
+#include "genmodel.h"
+#include "graph.h"
 #include "io/graph_h5.h"
 #include "model.h"
 #include "testutil.h"
@@ -681,6 +683,50 @@ static void test_bad_files(void)
     }
 }
 
+/* fl_i_graph_pack: each vertex's in-edges are exactly the model's edges
+ * into it, in increasing edge index, with their source, q and weight; the
+ * arrays are the same with 1 and 3 threads (5,000 vertices: several buckets
+ * of targets). */
+static void test_pack_in_edges(void)
+{
+    char *yaml = gen_model_yaml(5000, 7);
+    fl_model *md = tu_load_text(yaml);
+    free(yaml);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    fl_packed a, b;
+    char why[256];
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&a, md, 1, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&b, md, 3, why, sizeof why), FL_OK);
+    uint64_t m = md->m, bad = 0;
+    uint64_t *indeg = calloc(md->n, sizeof *indeg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(indeg);
+    for (uint64_t e = 0; e < m; e++)
+        indeg[md->edge_to[e]]++;
+    CU_ASSERT(m > 10000);
+    CU_ASSERT_EQUAL(a.in_off[md->n], m);
+    for (uint32_t v = 0; v < md->n; v++) {
+        if (a.in_off[v + 1] - a.in_off[v] != indeg[v])
+            bad++;
+        for (uint64_t at = a.in_off[v]; at < a.in_off[v + 1]; at++) {
+            uint32_t e = a.in_eid[at];
+            if (e >= m || md->edge_to[e] != v || md->edge_from[e] != a.in_src[at] ||
+                a.in_q[at] != fl_i_prob_fixed(fl_i_edge_q(md, e)) || a.in_w[at] != fl_i_edge_weight(md, e) ||
+                (at > a.in_off[v] && a.in_eid[at - 1] >= e))
+                bad++;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(!memcmp(a.in_off, b.in_off, ((size_t)md->n + 1) * sizeof *a.in_off));
+    CU_ASSERT(!memcmp(a.in_src, b.in_src, m * sizeof *a.in_src));
+    CU_ASSERT(!memcmp(a.in_eid, b.in_eid, m * sizeof *a.in_eid));
+    CU_ASSERT(!memcmp(a.in_q, b.in_q, m * sizeof *a.in_q));
+    CU_ASSERT(!memcmp(a.in_w, b.in_w, m * sizeof *a.in_w));
+    free(indeg);
+    fl_i_graph_free(&a);
+    fl_i_graph_free(&b);
+    fl_model_destroy(&md);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -697,5 +743,6 @@ int main(void)
     CU_add_test(s, "rmat: thread-count independent, skewed", test_rmat_threads);
     CU_add_test(s, "generate: .txt and .h5 alike; bad options exit 64", test_generate_cli);
     CU_add_test(s, "bad HDF5 graphs: 65 naming file and dataset", test_bad_files);
+    CU_add_test(s, "packing: in-edges by target, stable, any thread count", test_pack_in_edges);
     return tu_main();
 }
