@@ -363,6 +363,65 @@ FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_wo
                     : fl_hit_compare(r, v, lanes, prob, nd, yes, open, 0);
 }
 
+/* 1: an OpenCL work-item draws the hit of a counted vertex with
+ * fl_hit_draw_regs, falling back to fl_hit_draw beyond FL_REG_SLOTS counts. */
+#ifndef FL_HIT_REGS
+#define FL_HIT_REGS 0
+#endif
+#define FL_REG_SLOTS 8u
+
+/* fl_hit_draw when at most FL_REG_SLOTS counts with 0 < P < 1 are present,
+ * with every array index a constant once the slot loops unroll, so that a
+ * GPU keeps lanes and probabilities in registers instead of private memory;
+ * empty slots hold no lanes.  Returns 0 (and *hit untouched) when more
+ * counts are present.  The same comparison as fl_hit_compare, so the same
+ * bits (test_rng). */
+FL_INLINE int fl_hit_draw_regs(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off, fl_word *hit)
+{
+    FL_GLOBAL const fl_u32 *tab = g->hit_tab + tab_off;
+    fl_word lanes[FL_REG_SLOTS], yes = 0, open = 0, rest = c[0] | c[1] | c[2] | c[3] | c[4];
+    fl_u32 prob[FL_REG_SLOTS], nd = 0;
+    for (fl_u32 i = 0; i < FL_REG_SLOTS; i++) {
+        lanes[i] = 0;
+        prob[i] = 0;
+    }
+    for (fl_u32 m = 1; rest != 0 && m <= FL_COUNT_MAX_DEG; m++) {
+        fl_word eq = rest;
+        for (fl_u32 b = 0; b < 5u; b++)
+            eq &= ((m >> b) & 1u) ? c[b] : ~c[b];
+        if (eq == 0)
+            continue;
+        rest &= ~eq;
+        fl_u32 p = tab[m];
+        if (p == FL_P_ONE) {
+            yes |= eq;
+        } else if (p != 0) {
+            if (nd == FL_REG_SLOTS)
+                return 0;
+            for (fl_u32 i = 0; i < FL_REG_SLOTS; i++) {
+                lanes[i] = i == nd ? eq : lanes[i];
+                prob[i] = i == nd ? p : prob[i];
+            }
+            nd++;
+            open |= eq;
+        }
+    }
+    for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) {
+        philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
+        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
+            fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
+            fl_u32 bit = 31u - (2u * block + j);
+            fl_word pbit = 0;
+            for (fl_u32 i = 0; i < FL_REG_SLOTS; i++)
+                pbit |= lanes[i] & (0u - (fl_word)((prob[i] >> bit) & 1u));
+            yes |= open & pbit & ~plane;
+            open &= ~(pbit ^ plane);
+        }
+    }
+    *hit = yes;
+    return 1;
+}
+
 FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
                                fl_word need, fl_u32 tab_off)
 {
@@ -372,7 +431,14 @@ FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl
                   : deg < 8u  ? fl_count_down(g, D, v, w, need, c, 3u)
                   : deg < 16u ? fl_count_down(g, D, v, w, need, c, 4u)
                               : fl_count_down(g, D, v, w, need, c, 5u);
-    return any ? fl_hit_draw(g, r, v, c, tab_off) : 0;
+    if (!any)
+        return 0;
+#if FL_IS_OPENCL && FL_HIT_REGS
+    fl_word hit;
+    if (fl_hit_draw_regs(g, r, v, c, tab_off, &hit))
+        return hit;
+#endif
+    return fl_hit_draw(g, r, v, c, tab_off);
 }
 
 #if !FL_IS_OPENCL

@@ -211,6 +211,50 @@ static void test_fail_group(void)
 }
 
 /* The tables of the direct hit draw: P(Binomial(m, q) >= k), fixed point. */
+/* fl_hit_draw_regs (what an OpenCL work-item may use) gives the bits of
+ * fl_hit_draw whenever it takes the draw (at most 8 open counts), and
+ * declines otherwise: tables with P = 0, P = 1, random P and P sharing long
+ * prefixes (bits compared late), random counts in 2 to 5 planes. */
+static void test_hit_draw_regs(void)
+{
+    uint32_t tab[FL_COUNT_MAX_DEG + 1];
+    fl_graph g;
+    memset(&g, 0, sizeof g);
+    g.hit_tab = tab;
+    uint64_t x = 88172645463325252ull;
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    int taken = 0, declined = 0, hits = 0;
+    for (int trial = 0; trial < 6000; trial++) {
+        uint32_t base = (uint32_t)NEXT();
+        for (uint32_t m = 0; m <= FL_COUNT_MAX_DEG; m++) {
+            uint32_t kind = (uint32_t)(NEXT() % 5), r = (uint32_t)NEXT();
+            tab[m] = kind == 0 ? 0 : kind == 1 ? FL_P_ONE : kind == 2 ? r : base ^ (r >> (8 + r % 24));
+        }
+        uint32_t nb = 2u + (uint32_t)trial % 4u;
+        fl_word c[5] = {0, 0, 0, 0, 0};
+        for (uint32_t b = 0; b < nb; b++) {
+            fl_word a = NEXT(), m = trial % 3 ? NEXT() : FL_ALL; /* few or many counts */
+            c[b] = a & m;
+        }
+        if (!(c[0] | c[1] | c[2] | c[3] | c[4]))
+            continue;
+        fl_rng r = {(uint32_t)NEXT(), (uint32_t)NEXT(), (uint32_t)NEXT(), (uint32_t)NEXT()};
+        uint32_t v = (uint32_t)NEXT();
+        fl_word want = fl_hit_draw(&g, r, v, c, 0), got = 0;
+        if (fl_hit_draw_regs(&g, r, v, c, 0, &got)) {
+            CU_ASSERT_EQUAL_FATAL(got, want);
+            taken++;
+            hits += __builtin_popcountll(want);
+        } else {
+            declined++;
+        }
+    }
+#undef NEXT
+    CU_ASSERT(taken > 2000);
+    CU_ASSERT(declined > 100); /* the fallback is exercised by the caller */
+    CU_ASSERT(hits > 1000);    /* not a comparison of zeros */
+}
+
 static void test_binomial_tail(void)
 {
     uint32_t q = fl_i_prob_fixed(0.3);
@@ -300,6 +344,7 @@ int main(void)
     CU_add_test(s, "sparse Bernoulli: rates, binomial counts, lane independence", test_bernoulli_sparse);
     CU_add_test(s, "crash draw of a group: sub-ranges, binomial counts, rates", test_fail_group);
     CU_add_test(s, "binomial tails of the direct hit draw", test_binomial_tail);
+    CU_add_test(s, "direct hit draw: the register form equals the array form", test_hit_draw_regs);
     CU_add_test(s, "bit-sliced counters", test_bitslice);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
