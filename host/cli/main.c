@@ -380,6 +380,7 @@ static int cmd_run(int argc, char **argv)
     opt.threads = resolve_threads(threads);
     if (opt.threads == 0)
         return 64;
+    omp_set_num_threads(opt.threads); /* the model's loading too, not only the steps */
 
     const char *model_path = argv[optind];
     char *out_owned = NULL, *command = NULL;
