@@ -335,14 +335,24 @@ FL_INLINE fl_word fl_hit_compare(fl_rng r, fl_u32 v, const fl_word *lanes, const
     return yes; /* lanes still open have U == p: not below */
 }
 
-/* I drawn against v's table at tab_off, given the count c (5 planes,
- * non-zero in some lane) of its down in-neighbours. */
-FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off)
+/* The lanes among rest whose count in the 5 planes c is m. */
+FL_INLINE fl_word fl_count_is(const fl_word *c, fl_u32 m, fl_word rest)
 {
-    /* the lanes of each count present, and its probability */
-    FL_GLOBAL const fl_u32 *tab = g->hit_tab + tab_off;
-    fl_word lanes[FL_COUNT_MAX_DEG], yes = 0, open = 0, rest = c[0] | c[1] | c[2] | c[3] | c[4];
-    fl_u32 prob[FL_COUNT_MAX_DEG], nd = 0;
+    for (fl_u32 b = 0; b < 5u; b++)
+        rest &= ((m >> b) & 1u) ? c[b] : ~c[b];
+    return rest;
+}
+
+/* The lanes of the count c (5 planes) by value m, with P = tab[m]: those
+ * with P = 1 into *yes, those with 0 < P < 1 into slots (lanes[i], prob[i])
+ * and *open, one slot per m.  regs: every slot is written at a constant
+ * index (registers on a GPU; the caller zeroes them).  Returns the slots
+ * used, or max + 1 when more than max were needed. */
+FL_INLINE fl_u32 fl_hit_slots(FL_GLOBAL const fl_u32 *tab, const fl_word *c, fl_word *lanes, fl_u32 *prob,
+                              const fl_u32 max, const int regs, fl_word *yes, fl_word *open)
+{
+    fl_word rest = c[0] | c[1] | c[2] | c[3] | c[4];
+    fl_u32 nd = 0;
     for (fl_u32 m = 1; rest != 0 && m <= FL_COUNT_MAX_DEG; m++) {
         fl_word eq = rest;
         for (fl_u32 b = 0; b < 5u; b++)
@@ -352,13 +362,33 @@ FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_wo
         rest &= ~eq;
         fl_u32 p = tab[m];
         if (p == FL_P_ONE) {
-            yes |= eq;
+            *yes |= eq;
         } else if (p != 0) {
-            lanes[nd] = eq;
-            prob[nd++] = p;
-            open |= eq;
+            if (nd == max)
+                return max + 1u;
+            if (regs) {
+                for (fl_u32 i = 0; i < max; i++) {
+                    lanes[i] = i == nd ? eq : lanes[i];
+                    prob[i] = i == nd ? p : prob[i];
+                }
+            } else {
+                lanes[nd] = eq;
+                prob[nd] = p;
+            }
+            nd++;
+            *open |= eq;
         }
     }
+    return nd;
+}
+
+/* I drawn against v's table at tab_off, given the count c (5 planes,
+ * non-zero in some lane) of its down in-neighbours. */
+FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off)
+{
+    fl_word lanes[FL_COUNT_MAX_DEG], yes = 0, open = 0;
+    fl_u32 prob[FL_COUNT_MAX_DEG];
+    fl_u32 nd = fl_hit_slots(g->hit_tab + tab_off, c, lanes, prob, FL_COUNT_MAX_DEG, 0, &yes, &open);
     return nd >= 3u ? fl_hit_compare(r, v, lanes, prob, nd, yes, open, 1)
                     : fl_hit_compare(r, v, lanes, prob, nd, yes, open, 0);
 }
@@ -368,55 +398,24 @@ FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_wo
 /* fl_hit_draw when at most FL_REG_SLOTS counts with 0 < P < 1 are present,
  * with every array index a constant once the slot loops unroll, so that a
  * GPU keeps lanes and probabilities in registers instead of private memory;
- * empty slots hold no lanes.  Returns 0 (and *hit untouched) when more
- * counts are present.  The same comparison as fl_hit_compare, so the same
- * bits (test_rng).  OpenCL work-items use it (on the H200 the step kernel
- * of (a) took 853 instead of 985 microseconds, of (b) 570 instead of 599,
- * of (c) 9.5 instead of 10.1 ms); the OpenMP group path keeps fl_hit_draw,
- * whose branches a CPU predicts. */
+ * empty slots hold no lanes and are compared too (a constant trip count).
+ * Returns 0 (and *hit untouched) when more counts are present.  The same
+ * comparison as fl_hit_draw, so the same bits (test_rng).  OpenCL
+ * work-items use it (on the H200 the step kernel of (a) took 853 instead of
+ * 985 microseconds, of (b) 570 instead of 599, of (c) 9.5 instead of 10.1
+ * ms); the OpenMP group path keeps fl_hit_draw, whose branches a CPU
+ * predicts. */
 FL_INLINE int fl_hit_draw_regs(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off, fl_word *hit)
 {
-    FL_GLOBAL const fl_u32 *tab = g->hit_tab + tab_off;
-    fl_word lanes[FL_REG_SLOTS], yes = 0, open = 0, rest = c[0] | c[1] | c[2] | c[3] | c[4];
-    fl_u32 prob[FL_REG_SLOTS], nd = 0;
+    fl_word lanes[FL_REG_SLOTS], yes = 0, open = 0;
+    fl_u32 prob[FL_REG_SLOTS];
     for (fl_u32 i = 0; i < FL_REG_SLOTS; i++) {
         lanes[i] = 0;
         prob[i] = 0;
     }
-    for (fl_u32 m = 1; rest != 0 && m <= FL_COUNT_MAX_DEG; m++) {
-        fl_word eq = rest;
-        for (fl_u32 b = 0; b < 5u; b++)
-            eq &= ((m >> b) & 1u) ? c[b] : ~c[b];
-        if (eq == 0)
-            continue;
-        rest &= ~eq;
-        fl_u32 p = tab[m];
-        if (p == FL_P_ONE) {
-            yes |= eq;
-        } else if (p != 0) {
-            if (nd == FL_REG_SLOTS)
-                return 0;
-            for (fl_u32 i = 0; i < FL_REG_SLOTS; i++) {
-                lanes[i] = i == nd ? eq : lanes[i];
-                prob[i] = i == nd ? p : prob[i];
-            }
-            nd++;
-            open |= eq;
-        }
-    }
-    for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) {
-        philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
-        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
-            fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
-            fl_u32 bit = 31u - (2u * block + j);
-            fl_word pbit = 0;
-            for (fl_u32 i = 0; i < FL_REG_SLOTS; i++)
-                pbit |= lanes[i] & (0u - (fl_word)((prob[i] >> bit) & 1u));
-            yes |= open & pbit & ~plane;
-            open &= ~(pbit ^ plane);
-        }
-    }
-    *hit = yes;
+    if (fl_hit_slots(g->hit_tab + tab_off, c, lanes, prob, FL_REG_SLOTS, 1, &yes, &open) > FL_REG_SLOTS)
+        return 0;
+    *hit = fl_hit_compare(r, v, lanes, prob, FL_REG_SLOTS, yes, open, 1);
     return 1;
 }
 
