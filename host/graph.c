@@ -262,8 +262,10 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
             q->flags |= FL_F_CRASH;
         if (p->initial == FL_INIT_FORCED_DOWN)
             q->flags |= FL_F_FORCED;
-        if (q->p_permanent != 0 || p->initial == FL_INIT_PERMANENT)
+        if (q->p_permanent != 0 || p->initial == FL_INIT_PERMANENT) {
             q->flags |= FL_F_PERM;
+            pk->any_perm = 1;
+        }
         if (pk->sup_off[v + 1] > pk->sup_off[v])
             q->flags |= FL_F_SUPERVISED;
         if (p->pool != FL_NONE) {

@@ -27,6 +27,7 @@ typedef struct fl_packed {
     uint32_t *hit_tab; /* fl_hit_count's tables, FL_COUNT_MAX_DEG + 1 entries each */
     uint32_t nhit_tab; /* entries */
     uint32_t nplanes;  /* counter planes per trial word */
+    uint32_t any_perm; /* some vertex has FL_F_PERM: else the P and B planes are never used */
     /* initial state of every trial word (the same for all trials) */
     fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
     fl_word *init_cnt;        /* [nplanes] */

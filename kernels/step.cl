@@ -110,18 +110,21 @@ FL_KERNEL void fl_k_instant_commit(FL_GRAPH_ARGS, FL_STATE_ARGS)
 /* ------------------------------------------------------- initial state */
 
 /* Every trial word starts from the same state (host/graph.c): C, P and D
- * from one word per vertex, the rest 0.  G, Cb and I exist only with pools
- * and in instant mode (else they are placeholders too small to write). */
+ * from one word per vertex, the rest 0.  P and B exist only when some
+ * vertex can be lost permanently (perm), G only with pools and Cb and I in
+ * instant mode (else they are placeholders too small to write). */
 FL_KERNEL void fl_k_init_vertex(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *init_C, FL_GLOBAL const fl_word *init_P,
                                 FL_GLOBAL fl_word *C, FL_GLOBAL fl_word *P, FL_GLOBAL fl_word *B, FL_GLOBAL fl_word *D,
                                 FL_GLOBAL fl_word *Dn, FL_GLOBAL fl_word *G, FL_GLOBAL fl_word *Cb,
-                                FL_GLOBAL fl_word *I, fl_u32 pooled, fl_u32 instant)
+                                FL_GLOBAL fl_word *I, fl_u32 pooled, fl_u32 instant, fl_u32 perm)
 {
     FL_ITEM(n);
     fl_u64 at = (fl_u64)v * nw + w;
     C[at] = init_C[v];
-    P[at] = init_P[v];
-    B[at] = 0;
+    if (perm) {
+        P[at] = init_P[v];
+        B[at] = 0;
+    }
     D[at] = init_C[v];
     Dn[at] = 0;
     if (pooled)

@@ -134,7 +134,8 @@ FL_INLINE void fl_pool_grant(const fl_graph *g, fl_state s, fl_u32 m, fl_u32 w)
     for (fl_u32 i = pm.member_begin; i < pm.member_end; i++) {
         fl_u32 v = g->members[i];
         fl_u64 at = (fl_u64)v * nw + w;
-        fl_word grant = open & s.C[at] & s.P[at];
+        /* without FL_F_PERM a member's P is 0 and not stored (any_perm) */
+        fl_word grant = (g->vp[v].flags & FL_F_PERM) ? open & s.C[at] & s.P[at] : 0;
         if (grant)
             grant &= fl_supervisor_up(g, s.D, v, w);
         if (grant)

@@ -257,7 +257,7 @@ static void per_word(const cl_backend *b, cl_ulong *total, cl_ulong *largest)
 {
     const fl_packed *pk = b->pk;
     cl_ulong plane = (cl_ulong)pk->n * 8u;
-    cl_ulong planes = 5 + (pk->npool ? 1 : 0) + (b->L->propagation == FL_PROP_INSTANT ? 2 : 0);
+    cl_ulong planes = 3 + (pk->any_perm ? 2 : 0) + (pk->npool ? 1 : 0) + (b->L->propagation == FL_PROP_INSTANT ? 2 : 0);
     cl_ulong cnt = (cl_ulong)pk->nplanes * 8u, trials = ((cl_ulong)b->nblocks + b->nsub) * 64u * 4u;
     *total = planes * plane + cnt + trials + 8u /* lanes */ + 8u /* system */;
     *largest = plane > cnt ? plane : cnt;
@@ -338,9 +338,10 @@ static int alloc_state(cl_backend *b, char *err, size_t err_size)
     const fl_packed *pk = b->pk;
     size_t plane = (size_t)pk->n * b->cap * 8;
     cl_int rc;
-    cl_mem *planes[] = {&b->C, &b->P, &b->B, &b->D0, &b->D1};
+    cl_mem *planes[] = {&b->C, &b->D0, &b->D1, &b->P, &b->B};
     for (size_t i = 0; i < sizeof planes / sizeof *planes; i++) {
-        *planes[i] = scratch(b, plane, &rc);
+        /* P and B (the last two) only where a vertex can be lost permanently */
+        *planes[i] = scratch(b, i < 3 || pk->any_perm ? plane : 0, &rc);
         CL_OK(rc, "clCreateBuffer (state)");
     }
     b->G = scratch(b, pk->npool ? plane : 0, &rc);
@@ -528,8 +529,10 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
     for (int i = 0; i < 10; i++)
         ARG(K_INIT_VERTEX, 2 + i, vargs[i]);
     cl_uint pooled = pk->npool ? 1 : 0, instant = b->L->propagation == FL_PROP_INSTANT;
+    cl_uint perm = pk->any_perm;
     ARG(K_INIT_VERTEX, 12, pooled);
     ARG(K_INIT_VERTEX, 13, instant);
+    ARG(K_INIT_VERTEX, 14, perm);
     RUN(K_INIT_VERTEX, 2, nw, pk->n);
     /* fl_k_init_planes(nplanes, nw, init_cnt, cnt) */
     ARG(K_INIT_PLANES, 0, pk->nplanes);

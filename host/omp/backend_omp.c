@@ -55,8 +55,9 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     b->L = L;
     /* +1: calloc(0) may return NULL on an empty graph */
     b->s.C = plane_alloc(words + 1);
-    b->s.P = plane_alloc(words + 1);
-    b->s.B = plane_alloc(words + 1);
+    /* P and B only where a vertex can be lost permanently (graph.h) */
+    b->s.P = pk->any_perm ? plane_alloc(words + 1) : NULL;
+    b->s.B = pk->any_perm ? plane_alloc(words + 1) : NULL;
     b->D0 = plane_alloc(words + 1);
     b->D1 = plane_alloc(words + 1);
     b->s.G = pk->npool ? plane_alloc(words + 1) : NULL;
@@ -67,7 +68,7 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
         if (!b->s.Cb || !b->s.I)
             goto nomem;
     }
-    if (!b->s.C || !b->s.P || !b->s.B || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
+    if (!b->s.C || (pk->any_perm && (!b->s.P || !b->s.B)) || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
         goto nomem;
     for (int i = 0; i < 2; i++) {
         b->tally_mem[i] = malloc(fl_i_tally_bytes(pk->n, nw));
@@ -105,8 +106,10 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
         for (uint32_t w = 0; w < nw; w++) {
             size_t at = (size_t)v * nw + w;
             b->s.C[at] = pk->init_C[v];
-            b->s.P[at] = pk->init_P[v];
-            b->s.B[at] = 0;
+            if (pk->any_perm) {
+                b->s.P[at] = pk->init_P[v];
+                b->s.B[at] = 0;
+            }
             b->D0[at] = pk->init_C[v];
         }
     }
