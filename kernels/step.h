@@ -480,6 +480,15 @@ FL_INLINE void fl_count_down16_nb(const fl_graph *g, const fl_word *D, fl_u32 v,
     }
 }
 
+/* fl_hit_draw of word k of a group whose counts are c. */
+FL_INLINE fl_word fl_hit_draw_word(const fl_graph *g, fl_rng r, fl_u32 v, fl_word c[5][FL_WORDS], fl_u32 k,
+                                   fl_u32 tab_off)
+{
+    fl_word ck[5] = {c[0][k], c[1][k], c[2][k], c[3][k], c[4][k]};
+    r.gword += k;
+    return fl_hit_draw(g, r, v, ck, tab_off);
+}
+
 FL_TARGET_CLONES("avx512f", "avx2", "default")
 static void fl_count_down16(const fl_graph *g, const fl_word *D, fl_u32 v, fl_u32 w0, const fl_word *need,
                             fl_word c[5][FL_WORDS])
@@ -593,12 +602,19 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
     if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
         fl_word c[5][FL_WORDS];
         fl_count_down16(g, s.D, v, w0, I, c);
-        for (fl_u32 k = 0; k < nwb; k++) {
-            fl_rng rk = r;
-            rk.gword += k;
-            fl_word ck[5] = {c[0][k], c[1][k], c[2][k], c[3][k], c[4][k]};
-            I[k] = (ck[0] | ck[1] | ck[2] | ck[3] | ck[4]) ? fl_hit_draw(g, rk, v, ck, vp.hit_tab) : 0;
+        /* the words with a counted lane, then a draw for each of them: one
+         * loop exit to mispredict instead of a branch per word */
+        fl_u32 drawn = 0;
+        for (fl_u32 k = 0; k < FL_WORDS; k++) {
+            drawn |= (fl_u32)((c[0][k] | c[1][k] | c[2][k] | c[3][k] | c[4][k]) != 0) << k;
+            I[k] = 0;
         }
+        if (drawn == 0xFFFFu) /* dense states: every word, a constant trip count */
+            for (fl_u32 k = 0; k < FL_WORDS; k++)
+                I[k] = fl_hit_draw_word(g, r, v, c, k, vp.hit_tab);
+        else
+            for (; drawn != 0; drawn &= drawn - 1u)
+                I[__builtin_ctz(drawn)] = fl_hit_draw_word(g, r, v, c, (fl_u32)__builtin_ctz(drawn), vp.hit_tab);
     } else
 #endif
     {
