@@ -7,17 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "genmodel.h"
 #include "testutil.h"
 
 #define T_STEPS 30
 
 static fl_model *model(uint32_t seed)
 {
-    char *text = gen_model_yaml(60, seed);
-    fl_model *md = tu_load_text(text);
-    free(text);
-    return md;
+    return tu_load_generated(60, seed);
 }
 
 static int same_run(const fl_sim *a, const fl_sim *b, uint32_t n)

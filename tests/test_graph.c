@@ -18,7 +18,6 @@
 #include <hdf5_hl.h>
 
 #include "gen/generate.h"
-#include "genmodel.h"
 #include "graph.h"
 #include "io/graph_h5.h"
 #include "model.h"
@@ -689,9 +688,7 @@ static void test_bad_files(void)
  * of targets). */
 static void test_pack_in_edges(void)
 {
-    char *yaml = gen_model_yaml(5000, 7);
-    fl_model *md = tu_load_text(yaml);
-    free(yaml);
+    fl_model *md = tu_load_generated(5000, 7);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_packed a, b;
     char why[256];

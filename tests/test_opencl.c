@@ -20,7 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "genmodel.h"
 #include "testutil.h"
 
 static int have_opencl; /* a usable OpenCL device exists */
@@ -156,9 +155,7 @@ static void test_conformance_models(void)
 static void test_large_generated_model(void)
 {
     NEEDS_OPENCL;
-    char *text = gen_model_yaml(20000, 5);
-    fl_model *md = tu_load_text(text);
-    free(text);
+    fl_model *md = tu_load_generated(20000, 5);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     CU_ASSERT(fl_model_vertex_count(md) == 20000 && fl_model_pool_count(md) > 0 && fl_model_supervision_count(md) > 0);
     for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++) {
@@ -173,9 +170,7 @@ static void test_generated_models(void)
 {
     NEEDS_OPENCL;
     for (uint32_t seed = 1; seed <= 6; seed++) {
-        char *text = gen_model_yaml(60 + 13 * seed, seed);
-        fl_model *md = tu_load_text(text);
-        free(text);
+        fl_model *md = tu_load_generated(60 + 13 * seed, seed);
         CU_ASSERT_PTR_NOT_NULL_FATAL(md);
         for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++)
             CU_ASSERT(same_on_both(md, "generated", 130 + seed, 30, seed * 11, prop, 2));
@@ -190,9 +185,7 @@ static void test_generated_models(void)
 static void test_whole_groups(void)
 {
     NEEDS_OPENCL;
-    char *text = gen_model_yaml(3000, 7);
-    fl_model *md = tu_load_text(text);
-    free(text);
+    fl_model *md = tu_load_generated(3000, 7);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++)
         CU_ASSERT(same_on_both(md, "generated 3000, 2600 trials", 2600, 10, 700, prop, 3));
@@ -212,9 +205,7 @@ static void test_batches(void)
         CU_ASSERT(same_on_both(md, "03 in batches", 65, 25, 0, prop, 1));
     }
     fl_model_destroy(&md);
-    char *text = gen_model_yaml(5000, 9);
-    md = tu_load_text(text);
-    free(text);
+    md = tu_load_generated(5000, 9);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     for (int prop = FL_PROP_SYNCHRONOUS; prop <= FL_PROP_INSTANT; prop++)
         CU_ASSERT(same_on_both(md, "generated 5000 in batches", 300, 10, 37, prop, 2));

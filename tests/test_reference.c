@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "genmodel.h"
 #include "reference.h"
 #include "testutil.h"
 
@@ -64,9 +63,7 @@ static void test_conformance_models(void)
 static void test_random_models(int prop)
 {
     for (uint32_t seed = 1; seed <= 12; seed++) {
-        char *text = gen_model_yaml(14 + seed * 3, seed);
-        fl_model *md = tu_load_text(text);
-        free(text);
+        fl_model *md = tu_load_generated(14 + seed * 3, seed);
         if (!md)
             continue;
         char label[64];

@@ -2,6 +2,7 @@
  * testutil.c - helpers shared by the tests (see testutil.h).
  */
 #include "testutil.h"
+#include "genmodel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,14 @@ fl_model *tu_load_conformance(const char *name)
 fl_model *tu_load_text(const char *text)
 {
     return tu_load(tu_write("model.yaml", text));
+}
+
+fl_model *tu_load_generated(uint32_t n, uint32_t seed)
+{
+    char *text = gen_model_yaml(n, seed);
+    fl_model *md = text ? tu_load_text(text) : NULL;
+    free(text);
+    return md;
 }
 
 fl_sim *tu_run(const fl_model *md, int64_t trials, int64_t steps, int64_t seed, uint64_t offset, int threads,

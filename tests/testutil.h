@@ -28,6 +28,9 @@ fl_model *tu_load_conformance(const char *name);
 /* Loads the YAML text as a model. */
 fl_model *tu_load_text(const char *text);
 
+/* Loads the model of n vertices that genmodel.h draws from seed. */
+fl_model *tu_load_generated(uint32_t n, uint32_t seed);
+
 /* Runs a model: trials, steps, seed, first trial, threads, propagation
  * (FL_PROP_DEFAULT for the model's) and vertex-series stride (0: none).
  * Returns the finished sim or NULL (the current test fails). */
