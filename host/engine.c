@@ -39,7 +39,7 @@ int fl_i_no_fixpoint(uint32_t t, uint32_t n, char *err, size_t err_size)
 size_t fl_i_tally_bytes(uint32_t n, uint32_t words)
 {
     size_t nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
-    return (size_t)words * sizeof(fl_word) + ((size_t)n + nblocks * words * 64) * sizeof(uint32_t) + 8;
+    return (size_t)words * sizeof(fl_word) + ((size_t)n + nblocks * words * 64) * sizeof(uint32_t);
 }
 
 void fl_i_tally_carve(fl_tally *t, void *block, uint32_t n, uint32_t words)

@@ -200,43 +200,17 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     return FL_OK;
 }
 
-/* The tallies of fl_tally_vertex and fl_tally_trials for the vertices v0 ..
- * v1 - 1 (one block of FL_TALLY_BLOCK) and the words w0 .. w0 + nwc - 1
- * (nwc <= FL_WORDS), in one pass over their D instead of one per word:
- * the same integer counts, added in another order.  Adds to vertex_down[v];
- * writes parts[k * 64 + lane] for word w0 + k.  Compiled with and without
- * the popcnt instruction (GCC otherwise calls a library function). */
+/* fl_tally_vertex for the vertices v0 .. v1 - 1 and the words w0 .. w0 +
+ * nwc - 1 (nwc <= FL_WORDS): adds to vertex_down[v].  Compiled with and
+ * without the popcnt instruction (GCC otherwise calls a library function). */
 FL_TARGET_CLONES("popcnt", "default")
-static void tally_block(uint32_t nw, const fl_word *D, const fl_word *lanes, uint32_t v0, uint32_t v1, uint32_t w0,
-                        uint32_t nwc, uint32_t *vertex_down, uint32_t *parts)
-{
-    fl_word c[FL_WORDS][21];
-    uint32_t nb = fl_bitlen(v1 - v0);
-    for (uint32_t k = 0; k < nwc; k++)
-        for (uint32_t i = 0; i < nb; i++)
-            c[k][i] = 0;
-    for (uint32_t v = v0; v < v1; v++) {
-        const fl_word *x = D + (size_t)v * nw + w0;
-        uint32_t down = 0;
-        for (uint32_t k = 0; k < nwc; k++) {
-            down += (uint32_t)__builtin_popcountll(x[k] & lanes[w0 + k]);
-            fl_bs_inc(c[k], nb, x[k]);
-        }
-        vertex_down[v] += down;
-    }
-    for (uint32_t k = 0; k < nwc; k++)
-        fl_bs_unpack(c[k], nb, parts + k * 64u);
-}
-
-/* tally_block's vertex counts alone, for a whole group (16 words). */
-FL_TARGET_CLONES("popcnt", "default")
-static void tally_group_vertices(uint32_t nw, const fl_word *D, const fl_word *lanes, uint32_t v0, uint32_t v1,
-                                 uint32_t w0, uint32_t *vertex_down)
+static void tally_vertices(uint32_t nw, const fl_word *D, const fl_word *lanes, uint32_t v0, uint32_t v1, uint32_t w0,
+                           uint32_t nwc, uint32_t *vertex_down)
 {
     for (uint32_t v = v0; v < v1; v++) {
         const fl_word *x = D + (size_t)v * nw + w0;
         uint32_t down = 0;
-        for (uint32_t k = 0; k < FL_WORDS; k++)
+        for (uint32_t k = 0; k < nwc; k++)
             down += (uint32_t)__builtin_popcountll(x[k] & lanes[w0 + k]);
         vertex_down[v] += down;
     }
@@ -257,7 +231,8 @@ static inline void add_low_planes(fl_v8 c[][2], fl_v8 lo[4][2], uint32_t nb)
     }
 }
 
-/* tally_block's per-lane counts for a whole group (16 words) without a
+/* fl_tally_trials for the vertices v0 .. v1 - 1 (one block of
+ * FL_TALLY_BLOCK) and a whole group of 16 words at w0, without a
  * branch: each vertex's 16 words go into 4 low planes (8-word vectors),
  * which are added into the block's planes every 15 vertices.  A branch per
  * word and carry (fl_bs_inc) was most of the tally's cost on dense states:
@@ -317,13 +292,14 @@ static int omp_tally(void *self, int slot, char *err, size_t err_size)
             for (uint32_t v = v0; v < v1; v++)
                 out->vertex_down[v] = 0;
             for (uint32_t w = 0; w < nw; w += FL_WORDS) {
+                uint32_t nwc = nw - w < FL_WORDS ? nw - w : FL_WORDS;
                 uint32_t *parts = out->trial_parts + ((size_t)blk * nw + w) * 64u;
-                if (nw - w >= FL_WORDS) {
-                    tally_group_vertices(nw, D, b->lanes, v0, v1, w, out->vertex_down);
+                tally_vertices(nw, D, b->lanes, v0, v1, w, nwc, out->vertex_down);
+                if (nwc == FL_WORDS)
                     tally_group_trials(nw, D, v0, v1, w, parts);
-                } else {
-                    tally_block(nw, D, b->lanes, v0, v1, w, nw - w, out->vertex_down, parts);
-                }
+                else /* the words of a batch's last, partial group */
+                    for (uint32_t k = 0; k < nwc; k++)
+                        fl_tally_trials(nw, D, v0, v1, w + k, parts + k * 64u);
             }
         }
 #pragma omp for schedule(static)
