@@ -52,6 +52,11 @@ uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m)
  * down.  One table per distinct (q, ceil(theta / w)); at most MAX_TABLES of
  * them, later vertices draw per edge (the choice depends on the model only).
  */
+static void *xcalloc(size_t count, size_t size)
+{
+    return calloc(count ? count : 1, size);
+}
+
 #define MAX_TABLES 1024u
 #define TAB_LEN (FL_COUNT_MAX_DEG + 1u)
 
@@ -96,9 +101,81 @@ static int pack_hit_tables(fl_packed *pk)
     return FL_OK;
 }
 
-static void *xcalloc(size_t count, size_t size)
+/*
+ * Push mode (fl_push_word in kernels/step.h): chosen from the model alone
+ * when one transmitting in-edge is always a hit (every threshold is 0 or
+ * 1) and every edge's q is in (0, FL_SPARSE_P), the same for all the
+ * out-edges of its source, each source having at most FL_PUSH_MAX_DEG
+ * out-edges, and at most MAX_TABLES distinct q.  Then a step costs about
+ * one uniform per word where a source is down, instead of a draw for every
+ * word of every vertex with a down in-neighbour (docs/randomness.md).
+ * Builds the out-edges by source in increasing edge index and one table of
+ * powers of 1 - q per distinct q; returns FL_OK without them otherwise.
+ */
+static int pack_push(fl_packed *pk, const fl_model *md)
 {
-    return calloc(count ? count : 1, size);
+    uint32_t n = md->n, keys[MAX_TABLES], nkeys = 0;
+    uint64_t m = md->m;
+    if (m == 0)
+        return FL_OK;
+    for (uint32_t v = 0; v < n; v++)
+        if (pk->vp[v].theta > 1u)
+            return FL_OK;
+    uint32_t *src_q = malloc((size_t)n * sizeof *src_q);
+    pk->out_off = xcalloc((size_t)n + 1, sizeof *pk->out_off);
+    if (!src_q || !pk->out_off) {
+        free(src_q);
+        return FL_E_NOMEM;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        src_q[v] = 0;
+    int ok = 1;
+    for (uint64_t e = 0; e < m && ok; e++) {
+        uint32_t u = md->edge_from[e], q = fl_i_prob_fixed(fl_i_edge_q(md, e));
+        ok = q != 0 && q < FL_SPARSE_P && (src_q[u] == 0 || src_q[u] == q) && pk->out_off[u + 1] < FL_PUSH_MAX_DEG;
+        src_q[u] = q;
+        pk->out_off[u + 1]++;
+    }
+    for (uint32_t u = 0; u < n && ok; u++) {
+        uint32_t i = 0;
+        while (src_q[u] && i < nkeys && keys[i] != src_q[u])
+            i++;
+        if (src_q[u] && i == nkeys) {
+            ok = nkeys < MAX_TABLES;
+            keys[nkeys++] = src_q[u];
+        }
+        pk->vp[u].push_tab = src_q[u] ? i * FL_PUSH_LG : FL_NO_INDEX;
+    }
+    if (!ok) {
+        for (uint32_t u = 0; u < n; u++)
+            pk->vp[u].push_tab = FL_NO_INDEX;
+        free(src_q);
+        free(pk->out_off);
+        pk->out_off = NULL;
+        return FL_OK;
+    }
+    free(src_q);
+    pk->out_dst = xcalloc(m, sizeof *pk->out_dst);
+    pk->push_pw = xcalloc((size_t)nkeys * FL_PUSH_LG, sizeof *pk->push_pw);
+    uint64_t *next = xcalloc(n, sizeof *next);
+    if (!pk->out_dst || !pk->push_pw || !next) {
+        free(next);
+        return FL_E_NOMEM;
+    }
+    for (uint32_t u = 0; u < n; u++) {
+        pk->out_off[u + 1] += pk->out_off[u];
+        next[u] = pk->out_off[u];
+    }
+    for (uint64_t e = 0; e < m; e++)
+        pk->out_dst[next[md->edge_from[e]]++] = md->edge_to[e];
+    free(next);
+    for (uint32_t i = 0; i < nkeys; i++)
+        fl_sparse_powers(keys[i], pk->push_pw + (size_t)i * FL_PUSH_LG, FL_PUSH_LG);
+    pk->npush_pw = nkeys * FL_PUSH_LG;
+    pk->push = 1;
+    for (uint32_t v = 0; v < n; v++)
+        pk->vp[v].flags |= FL_F_PUSH;
+    return FL_OK;
 }
 
 /*
@@ -258,6 +335,7 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
         q->theta = p->threshold;
         q->detect_delay = p->detect_delay;
         q->pool = FL_NO_INDEX;
+        q->push_tab = FL_NO_INDEX;
         if (p->on_dependency == FL_DEP_CRASH)
             q->flags |= FL_F_CRASH;
         if (p->initial == FL_INIT_FORCED_DOWN)
@@ -302,6 +380,8 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
     for (uint32_t i = 0; i < md->ntarget; i++)
         pk->target[i] = md->target[i];
     status = pack_hit_tables(pk);
+    if (status == FL_OK)
+        status = pack_push(pk, md);
 
 cleanup:
     free(fill);
@@ -331,6 +411,9 @@ void fl_i_graph_free(fl_packed *pk)
     free(pk->init_P);
     free(pk->init_cnt);
     free(pk->hit_tab);
+    free(pk->out_off);
+    free(pk->out_dst);
+    free(pk->push_pw);
     memset(pk, 0, sizeof *pk);
 }
 
@@ -351,5 +434,8 @@ fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw)
     g.pp = pk->pp;
     g.members = pk->members;
     g.hit_tab = pk->hit_tab;
+    g.out_off = pk->out_off;
+    g.out_dst = pk->out_dst;
+    g.push_pw = pk->push_pw;
     return g;
 }

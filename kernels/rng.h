@@ -27,6 +27,8 @@
 #define FL_RNG_RESTART 5u   /* restart by a supervisor, entity = supervision edge index */
 #define FL_RNG_HITV 6u      /* I_v drawn directly (fl_hit_count), entity = vertex index */
 #define FL_RNG_FAILG 7u     /* F_v for a sparse p_fail, one stream per word group (fl_fail_group) */
+#define FL_RNG_PUSH 8u      /* push mode: some out-edge of u transmits (fl_push_word), entity = u */
+#define FL_RNG_PUSH_LANE 9u /* push mode: which ones, one stream per lane, entity = u */
 
 /* Trial words per group of fl_fail_group: 1024 trials. */
 #define FL_GROUP_WORDS 16u
@@ -48,6 +50,12 @@ FL_INLINE philox4x32_ctr_t fl_rng_block(fl_rng r, fl_u32 entity, fl_u32 purpose,
     philox4x32_key_t k = {{r.key0, r.key1}};
     return philox4x32(c, k);
 }
+
+/* Out-edges of a source in push mode: a lane's stream (fl_push_word) takes
+ * at most one uniform per out-edge plus one, in blocks lane + 64 b that fit
+ * the counter's 24-bit block field; the powers s^(2^b), b < FL_PUSH_LG. */
+#define FL_PUSH_LG 19u
+#define FL_PUSH_MAX_DEG ((1u << FL_PUSH_LG) - 2u)
 
 /* Below this p (1/32) a word's draw is sparse: see fl_bernoulli_sparse. */
 #define FL_SPARSE_P 0x08000000u
@@ -84,6 +92,34 @@ FL_INLINE fl_u32 fl_sparse_gap(fl_u64 V, const fl_u64 *pw, fl_u32 lg)
         }
     }
     return K;
+}
+
+/* s^k formed as fl_sparse_gap forms it (the bits of k from the highest;
+ * pw[b] = s^(2^b), b < lg; 0 < k < 2^lg): the chance that a walk finds no
+ * gap below k, which fl_push_word tests with one comparison. */
+FL_INLINE fl_u64 fl_sparse_pow(FL_GLOBAL const fl_u64 *pw, fl_u32 lg, fl_u32 k)
+{
+    fl_u64 acc = 0;
+    fl_u32 K = 0;
+    for (fl_u32 b = lg; b-- > 0;) {
+        if ((k >> b) & 1u) {
+            acc = K ? FL_MULHI64(acc, pw[b]) : pw[b];
+            K |= 1u << b;
+        }
+    }
+    return acc;
+}
+
+/* 1 - none as a 32-bit probability (rounded as fl_i_prob_fixed rounds: a
+ * chance below 2^-33 is 0, one within 2^-33 of 1 is capped below 1): the chance, given none = s^d in
+ * 0.64 fixed point, that some out-edge transmits (fl_push_word). */
+FL_INLINE fl_u32 fl_push_any(fl_u64 none)
+{
+    if (none == 0) /* s^d below 2^-64 */
+        return FL_P_ONE - 1u;
+    fl_u64 x = 0u - none; /* 2^64 - none */
+    fl_u64 p = (x >> 32) + ((x >> 31) & 1u);
+    return p >= FL_P_ONE ? FL_P_ONE - 1u : (fl_u32)p;
 }
 
 /*

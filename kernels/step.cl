@@ -19,26 +19,28 @@
  */
 #include "step.h"
 
-/* Arguments 0..13: the packed graph (fl_graph, host/graph.h). */
+/* Arguments 0..16: the packed graph (fl_graph, host/graph.h). */
 #define FL_GRAPH_ARGS                                                                                                  \
     fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_u64 *in_off, FL_GLOBAL const fl_u32 *in_src,                               \
         FL_GLOBAL const fl_u32 *in_eid, FL_GLOBAL const fl_u32 *in_q, FL_GLOBAL const fl_u32 *in_w,                    \
         FL_GLOBAL const fl_u64 *sup_off, FL_GLOBAL const fl_u32 *sup_src, FL_GLOBAL const fl_u32 *sup_eid,             \
         FL_GLOBAL const fl_vparam *vp, FL_GLOBAL const fl_pparam *pp, FL_GLOBAL const fl_u32 *members,                 \
-        FL_GLOBAL const fl_u32 *hit_tab
+        FL_GLOBAL const fl_u32 *hit_tab, FL_GLOBAL const fl_u64 *out_off, FL_GLOBAL const fl_u32 *out_dst,             \
+        FL_GLOBAL const fl_u64 *push_pw
 
-/* Arguments 14..22: the state (fl_state). */
+/* Arguments 17..28: the state (fl_state). */
 #define FL_STATE_ARGS                                                                                                  \
     FL_GLOBAL fl_word *C, FL_GLOBAL fl_word *P, FL_GLOBAL fl_word *B, FL_GLOBAL const fl_word *D,                      \
         FL_GLOBAL fl_word *Dn, FL_GLOBAL fl_word *G, FL_GLOBAL fl_word *Cb, FL_GLOBAL fl_word *I,                      \
-        FL_GLOBAL fl_word *cnt
+        FL_GLOBAL fl_word *In, FL_GLOBAL fl_u8 *Iv, FL_GLOBAL fl_u8 *Ivn, FL_GLOBAL fl_word *cnt
 
-/* Arguments 23..26: the random stream of this step (fl_rng without the word). */
+/* Arguments 29..32: the random stream of this step (fl_rng without the word). */
 #define FL_RNG_ARGS fl_u32 key0, fl_u32 key1, fl_u32 t, fl_u32 gword0
 
 #define FL_MAKE_GRAPH                                                                                                  \
-    fl_graph g = {n, nw, in_off, in_src, in_eid, in_q, in_w, sup_off, sup_src, sup_eid, vp, pp, members, hit_tab}
-#define FL_MAKE_STATE fl_state s = {C, P, B, D, Dn, G, Cb, I, cnt}
+    fl_graph g = {n,       nw, in_off, in_src,  in_eid,  in_q,    in_w,    sup_off, sup_src,                           \
+                  sup_eid, vp, pp,     members, hit_tab, out_off, out_dst, push_pw}
+#define FL_MAKE_STATE fl_state s = {C, P, B, D, Dn, G, Cb, I, In, Iv, Ivn, cnt}
 #define FL_MAKE_RNG fl_rng r = {key0, key1, t, gword0 + w}
 
 /* The (word, vertex) of this work-item; returns when outside the range. */
@@ -64,6 +66,16 @@ FL_KERNEL void fl_k_step(FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS)
     FL_MAKE_STATE;
     FL_MAKE_RNG;
     fl_step_words(&g, s, r, v, w, 1u);
+}
+
+/* Push mode, before the first step of a batch: the hits of step t from D. */
+FL_KERNEL void fl_k_push_all(FL_GRAPH_ARGS, FL_STATE_ARGS, FL_RNG_ARGS)
+{
+    FL_ITEM(n);
+    FL_MAKE_GRAPH;
+    FL_MAKE_STATE;
+    FL_MAKE_RNG;
+    fl_push_all(&g, s, r, v, w);
 }
 
 /* Instant mode, phase 1. */

@@ -36,6 +36,7 @@
 #define FL_F_SUPERVISED 4u /* has at least one supervisor */
 #define FL_F_POOLED 8u     /* has a pool */
 #define FL_F_PERM 16u      /* P can be set (p_permanent > 0 or initially permanent): else P = B = 0 always */
+#define FL_F_PUSH 32u      /* synchronous steps take v's hit from the plane fl_push_word fills (push mode) */
 
 /* In-degree up to which a vertex whose in-edges share q and weight draws
  * its hit directly from the count of down in-neighbours (fl_hit_count). */
@@ -55,7 +56,7 @@ typedef struct fl_vparam {
     fl_u32 pool;                       /* pool slot, FL_NO_INDEX if none */
     fl_u32 hit_tab;                    /* fl_hit_count's table in hit_tab[], FL_NO_INDEX: per-edge draws */
     fl_u32 fail_none_lo, fail_none_hi; /* fl_fail_none(p_fail), for fl_fail_group */
-    fl_u32 unused;
+    fl_u32 push_tab; /* push mode: the powers of 1 - q of v's out-edges in push_pw[], else FL_NO_INDEX */
 } fl_vparam;
 
 /* Per-pool parameters (8 x 32 bits). */
@@ -84,6 +85,9 @@ typedef struct fl_graph {
     FL_GLOBAL const fl_pparam *pp;   /* [pools] */
     FL_GLOBAL const fl_u32 *members; /* pool members, grouped by pool */
     FL_GLOBAL const fl_u32 *hit_tab; /* tables of P(hit | m down in-neighbours), FL_COUNT_MAX_DEG + 1 each */
+    FL_GLOBAL const fl_u64 *out_off; /* push mode: [n+1] out-edges of u, in increasing edge index */
+    FL_GLOBAL const fl_u32 *out_dst; /* their targets */
+    FL_GLOBAL const fl_u64 *push_pw; /* push mode: tables of s^(2^b), b < FL_PUSH_LG, s = 1 - q */
 } fl_graph;
 
 /* The mutable state. */
@@ -95,7 +99,9 @@ typedef struct fl_state {
     FL_GLOBAL fl_word *Dn;      /* down at t+1 */
     FL_GLOBAL fl_word *G;       /* pool grants of this step */
     FL_GLOBAL fl_word *Cb;      /* instant mode: C(t+1) before hits */
-    FL_GLOBAL fl_word *I;       /* instant mode: hit */
+    FL_GLOBAL fl_word *I;       /* instant mode: hit; push mode: the hits of this step (fl_push_word) */
+    FL_GLOBAL fl_word *In;      /* push mode: the hits of the next step */
+    FL_GLOBAL fl_u8 *Iv, *Ivn;  /* push mode: per vertex, 1 if I (In) may have a lane set */
     FL_GLOBAL fl_word *cnt;     /* counter planes */
 } fl_state;
 
@@ -551,6 +557,82 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r
     return hit;
 }
 
+/*
+ * Step 1 in push mode (host/graph.c decides it from the model: every
+ * threshold is 0 or 1, so one transmitting in-edge is a hit, and every
+ * edge's q is in (0, FL_SPARSE_P), the same for all out-edges of its
+ * source): the transmissions X_uv of u's d out-edges (in increasing edge
+ * index) in trial word w of step r.step, set in plane I at their targets in
+ * the lanes where u is down (d, u's word of D(r.step)).  Per lane,
+ * independently:
+ *   1. whether any out-edge transmits, with probability 1 - s^d (s = 1 - q):
+ *      fl_bernoulli with purpose FL_RNG_PUSH over the lanes where u is down
+ *      (so 1 to 4 blocks a word, or 1 when the chance is below 1/32);
+ *   2. in a lane where one does, the first such edge K from a uniform V of
+ *      the lane's own stream (FL_RNG_PUSH_LANE, block lane + 64 b) mapped to
+ *      [s^d, 1): the conditional law P(K >= k) = (s^k - s^d) / (1 - s^d);
+ *   3. the edges after K by geometric skipping with the next uniforms, as
+ *      fl_sparse_walk.
+ * All in integers (0.64 fixed point, the truncated powers of fl_sparse_gap),
+ * so every device computes the same bits.  A lane's transmissions depend on
+ * its own draws only.  The cost is about one block per word where u is down
+ * in some lane, where the pull form draws for every word of every vertex
+ * with a down in-neighbour.  Lanes are set with atomic OR, so the order of
+ * the work-items cannot change the plane.  fl_step_words_n pushes D(t+1)
+ * into s.In as soon as it has it, and takes its hits from s.I (filled by
+ * the step before, or by fl_push_all for the first step) and clears them.
+ * Each pushed lane also marks its target in Iv, so that a step reads I only
+ * for marked vertices: in a sparse state most of I is never touched.  After
+ * each step the backends swap I and In, Iv and Ivn, and clear the new Ivn.
+ */
+FL_OUTLINE void fl_push_word(const fl_graph *g, FL_GLOBAL fl_word *I, FL_GLOBAL fl_u8 *Iv, fl_rng r, fl_u32 u, fl_u32 w,
+                             fl_word d)
+{
+    fl_u32 tab = g->vp[u].push_tab;
+    if (d == 0 || tab == FL_NO_INDEX)
+        return;
+    fl_u64 e0 = g->out_off[u];
+    fl_u32 deg = (fl_u32)(g->out_off[u + 1] - e0), lg = fl_bitlen(deg);
+    fl_u64 none = fl_sparse_pow(g->push_pw + tab, lg, deg); /* s^d */
+    fl_word any = fl_bernoulli(r, u, FL_RNG_PUSH, fl_push_any(none), d);
+    if (any == 0)
+        return;
+    fl_u64 pw[FL_PUSH_LG];
+    for (fl_u32 b = 0; b < lg; b++)
+        pw[b] = g->push_pw[tab + b];
+    for (; any != 0; any &= any - 1u) {
+        fl_u32 lane = FL_CTZ64(any);
+        philox4x32_ctr_t x = fl_rng_block(r, u, FL_RNG_PUSH_LANE, lane);
+        fl_u64 V = (fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32);
+        fl_u32 pos = fl_sparse_gap(none ? none + FL_MULHI64(V, 0u - none) : V, pw, lg);
+        for (fl_u32 i = 0;;) {
+            pos = pos < deg ? pos : deg - 1u; /* truncation can leave V just above s^d */
+            fl_u32 v = g->out_dst[e0 + pos];
+            FL_ATOMIC_SET_LANE(I + (fl_u64)v * g->nw + w, lane);
+            FL_MARK(Iv + v);
+            if (++pos == deg)
+                break;
+            if ((++i & 1u) == 0)
+                x = fl_rng_block(r, u, FL_RNG_PUSH_LANE, lane + 64u * (i >> 1));
+            fl_u32 hl = i & 1u;
+            V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
+            fl_u32 K = fl_sparse_gap(V, pw, lg); /* < 2^lg: K >= deg - pos when V < s^(2^lg) */
+            if (K >= deg - pos)
+                break;
+            pos += K;
+        }
+    }
+}
+
+/* Push mode, before the first synchronous step of a batch: the hits of
+ * step r.step from v's word w of D into s.I. */
+FL_INLINE void fl_push_all(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w)
+{
+    fl_word d = s.D[(fl_u64)v * g->nw + w];
+    if (d != 0)
+        fl_push_word(g, s.I, s.Iv, r, v, w, d);
+}
+
 /* C(t+1) and D(t+1) from C(t), Cb and I (steps 3 and 4). */
 FL_INLINE fl_word fl_crashed_next(fl_vparam vp, fl_word C, fl_word Cb, fl_word I)
 {
@@ -598,8 +680,17 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
         Cb[k] = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
         I[k] = fl_hit_need(vp, C[k], Cb[k]); /* for now, the lanes to draw */
     }
+    if (vp.flags & FL_F_PUSH) {    /* hits pushed by fl_push_word: take them, clear the plane */
+        int marked = s.Iv[v] != 0; /* else v's words of I are all 0: not read */
+        fl_word hittable = vp.theta != 0 ? FL_ALL : 0;
+        for (fl_u32 k = 0; k < nwb; k++) {
+            I[k] &= marked ? s.I[at + k] & hittable : 0;
+            if (marked)
+                s.I[at + k] = 0;
+        }
+    } else
 #if !FL_IS_OPENCL
-    if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
+        if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
         fl_word c[5][FL_WORDS];
         fl_count_down16(g, s.D, v, w0, I, c);
         /* the words with a counted lane, then a draw for each of them: one
@@ -626,8 +717,15 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
     }
     for (fl_u32 k = 0; k < nwb; k++) {
         fl_word Cn = fl_crashed_next(vp, C[k], Cb[k], I[k]);
-        s.Dn[at + k] = fl_down_next(vp, Cn, I[k]);
+        fl_word Dn = fl_down_next(vp, Cn, I[k]);
+        s.Dn[at + k] = Dn;
         fl_commit(g, s, vp, v, w0 + k, Cn);
+        if ((vp.flags & FL_F_PUSH) && Dn != 0) { /* the next step's transmissions, from D(t+1) */
+            fl_rng rn = r;
+            rn.step++;
+            rn.gword += k;
+            fl_push_word(g, s.In, s.Ivn, rn, v, w0 + k, Dn);
+        }
     }
 }
 

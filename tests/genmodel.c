@@ -40,6 +40,8 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
 {
     static const char *probs[] = {"0", "0.02", "0.1", "0.3", "1"};
     static const char *qs[] = {"1", "0.5", "0.25", "0.9"};
+    static const char *push_qs[] = {"0.03", "0.01", "0.02", "0.005"}; /* by source: v % 4 */
+    int push = seed % 3 == 0;
     uint64_t st = seed * 2654435761ULL + 17;
     buf b = {malloc(4096), 0, 4096};
     b.s[0] = 0;
@@ -66,8 +68,8 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
             if (next(&st, 3) == 0)
                 put(&b, ", detect_delay: %u", next(&st, 4));
             if (next(&st, 4) == 0)
-                put(&b, ", threshold: %u", next(&st, 4));
-            else if (next(&st, 5) == 0)
+                put(&b, ", threshold: %u", next(&st, push ? 2 : 4));
+            else if (next(&st, 5) == 0 && !push)
                 put(&b, ", threshold_fraction: 0.5");
             uint32_t init = next(&st, 12);
             if (init == 0)
@@ -91,8 +93,11 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
             qi = (to / 2) % 4;
             wt = 1 + (to / 8) % 3;
         }
-        put(&b, "  - { from: v%u, to: v%u, q: %s, weight: %u }\n", from, to, qs[qi], wt);
+        put(&b, "  - { from: v%u, to: v%u, q: %s, weight: %u }\n", from, to, push ? push_qs[from % 4] : qs[qi], wt);
     }
+    for (uint32_t to = 0; push && to < n; to++)
+        if (to != 8)
+            put(&b, "  - { from: v8, to: v%u, q: %s }\n", to, push_qs[0]);
     put(&b, "supervision:\n");
     for (uint32_t s = 0; s < nsup; s++) {
         put(&b, "  - { supervisor: v%u, targets: [", npool + s);

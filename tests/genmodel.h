@@ -10,7 +10,11 @@
 
 #include <stdint.h>
 
-/* A YAML model of n vertices (n >= 8) drawn from seed; malloc'd text. */
+/* A YAML model of n vertices (n >= 12) drawn from seed; malloc'd text.
+ * Seeds divisible by 3 give models in push mode (host/graph.c): thresholds
+ * 0 or 1, every q below 1/32 and shared by the out-edges of each source,
+ * and one source (v8) with an out-edge to every other vertex, so that its
+ * lanes transmit along several edges at once. */
 char *gen_model_yaml(uint32_t n, uint32_t seed);
 
 #endif

@@ -23,11 +23,11 @@ uint32_t ref_uniform32(uint64_t seed, uint32_t step, uint64_t trial, uint32_t en
     return u;
 }
 
-/* Bernoulli(p) of one trial: U < p, except that a small p is drawn for the
- * 64 trials of the word at once by geometric skipping (rng.h). */
-static int draw(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose)
+/* Bernoulli(p) of one trial, p in fixed point: U < p, except that a small p
+ * is drawn for the 64 trials of the word at once by geometric skipping
+ * (rng.h). */
+static int draw_fixed(uint32_t fixed, uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose)
 {
-    uint32_t fixed = fl_i_prob_fixed(p);
     if (fixed == FL_P_ONE)
         return 1;
     if (fixed != 0 && fixed < FL_SPARSE_P) {
@@ -35,6 +35,65 @@ static int draw(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t
         return (int)((fl_bernoulli_sparse(r, entity, purpose, fixed) >> (trial % 64)) & 1u);
     }
     return ref_uniform32(seed, step, trial, entity, purpose) < fixed;
+}
+
+static int draw(double p, uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose)
+{
+    return draw_fixed(fl_i_prob_fixed(p), seed, step, trial, entity, purpose);
+}
+
+/* Uniform i (64 bits) of the push stream of u in one trial's lane. */
+static uint64_t push_uniform(uint64_t seed, uint32_t step, uint64_t trial, uint32_t u, uint32_t i)
+{
+    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+    uint32_t block = (uint32_t)(trial % 64) + 64u * (i / 2);
+    philox4x32_ctr_t c = {{step, (uint32_t)(trial / 64), u, FL_RNG_PUSH_LANE | (block << 8)}};
+    philox4x32_ctr_t x = philox4x32_R(10, c, k);
+    return (uint64_t)x.v[2 * (i % 2)] | ((uint64_t)x.v[2 * (i % 2) + 1] << 32);
+}
+
+/* Push mode (kernels/step.h, fl_push_word): X of the out-edges of u, which
+ * is down in this trial, in increasing edge index: whether any transmits
+ * (1 - s^d), the first one from a uniform mapped to [s^d, 1), the rest by
+ * geometric skipping. */
+static void push_draws(const fl_model *md, uint32_t u, uint64_t seed, uint32_t step, uint64_t trial, int *X)
+{
+    uint32_t d = 0, q = 0, lg = 0, j = 0;
+    for (uint64_t e = 0; e < md->m; e++)
+        if (md->edge_from[e] == u) {
+            d++;
+            q = fl_i_prob_fixed(fl_i_edge_q(md, e));
+        }
+    while ((d >> lg) != 0)
+        lg++;
+    uint64_t pw[FL_PUSH_LG], none = 0;
+    fl_sparse_powers(q, pw, FL_PUSH_LG);
+    for (uint32_t b = lg, k = 0; b-- > 0;) /* s^d, the products of fl_sparse_gap */
+        if ((d >> b) & 1u) {
+            none = k ? FL_MULHI64(none, pw[b]) : pw[b];
+            k += 1u << b;
+        }
+    /* 1 - s^d rounded to 32 bits */
+    uint64_t rest = 0 - none;
+    uint64_t any = none == 0 ? FL_P_ONE - 1u : (rest >> 32) + ((rest >> 31) & 1u);
+    if (d == 0 || !draw_fixed(any >= FL_P_ONE ? FL_P_ONE - 1u : (uint32_t)any, seed, step, trial, u, FL_RNG_PUSH))
+        return;
+    uint64_t V = push_uniform(seed, step, trial, u, 0);
+    uint32_t first = fl_sparse_gap(none ? none + FL_MULHI64(V, rest) : V, pw, lg), i = 1;
+    uint32_t pos = first < d ? first : d - 1;
+    for (uint32_t fire = pos;;) {
+        for (uint64_t e = 0; e < md->m; e++) /* the out-edge number fire */
+            if (md->edge_from[e] == u && j++ == fire)
+                X[e] = 1;
+        j = 0;
+        pos = fire + 1;
+        if (pos == d)
+            break;
+        uint32_t K = fl_sparse_gap(push_uniform(seed, step, trial, u, i++), pw, lg);
+        if (K >= d - pos)
+            break;
+        fire = pos + K;
+    }
 }
 
 /* F_v of one trial: a sparse p_fail is drawn for the 1024 trials of a group
@@ -128,9 +187,14 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
             if (t == T)
                 break;
 
-            /* the transmission draws of every edge */
+            /* the transmission draws of every edge (in push mode, of the
+             * out-edges of the vertices down at t: only those count) */
+            int push = pk.push && propagation == FL_PROP_SYNCHRONOUS;
             for (uint64_t e = 0; e < md->m; e++)
-                X[e] = draw(fl_i_edge_q(md, e), seed, t, trial, (uint32_t)e, FL_RNG_HIT);
+                X[e] = push ? 0 : draw(fl_i_edge_q(md, e), seed, t, trial, (uint32_t)e, FL_RNG_HIT);
+            for (uint32_t u = 0; push && u < n; u++)
+                if (D[u])
+                    push_draws(md, u, seed, t, trial, X);
 
             /* 2. repair, with the pool requests first */
             for (uint32_t v = 0; v < n; v++) {
@@ -214,7 +278,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                         }
                     }
                     int hit = md->vp[v].threshold > 0 && S >= md->vp[v].threshold;
-                    if (pk.vp[v].hit_tab != FL_NO_INDEX)
+                    if (pk.vp[v].hit_tab != FL_NO_INDEX && !push)
                         hit = draw_hit(&pk, v, down_in, seed, t, trial);
                     changed |= hit != I[v];
                     I[v] = hit;

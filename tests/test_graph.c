@@ -724,6 +724,72 @@ static void test_pack_in_edges(void)
     fl_model_destroy(&md);
 }
 
+/* Push mode (host/graph.c, pack_push): chosen for a model whose thresholds
+ * are 0 or 1 and whose q are below 1/32, one per source; then the
+ * out-edges of each source are the model's edges from it in increasing edge
+ * index, and its table starts with s = 1 - q.  Any other model pulls. */
+static int packs_push(const char *yaml)
+{
+    fl_model *md = tu_load_text(yaml);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    fl_packed pk;
+    char why[256];
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, why, sizeof why), FL_OK);
+    int push = (int)pk.push;
+    for (uint32_t v = 0; v < md->n; v++)
+        CU_ASSERT_EQUAL((pk.vp[v].flags & FL_F_PUSH) != 0, push);
+    CU_ASSERT_EQUAL(pk.out_off != NULL, push);
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+    return push;
+}
+
+static void test_pack_push(void)
+{
+#define PUSH_MODEL(c_extra, ab, bc)                                                                                    \
+    "faultline: 1\nvertices: [{name: a}, {name: b}, {name: c" c_extra "}]\n"                                           \
+    "edges: [{from: a, to: b" ab "}, {from: b, to: c, q: 0.01}, {from: a, to: c" bc "}]\n"
+    CU_ASSERT(packs_push(PUSH_MODEL("", ", q: 0.01", ", q: 0.01")));
+    CU_ASSERT(packs_push(PUSH_MODEL(", threshold: 0", ", q: 0.02", ", q: 0.02")));
+    CU_ASSERT(!packs_push(PUSH_MODEL(", threshold: 2", ", q: 0.01", ", q: 0.01")));
+    CU_ASSERT(!packs_push(PUSH_MODEL("", "", ", q: 0.01")));          /* q = 1 */
+    CU_ASSERT(!packs_push(PUSH_MODEL("", ", q: 0.05", ", q: 0.05"))); /* q >= 1/32 */
+    CU_ASSERT(!packs_push(PUSH_MODEL("", ", q: 0.01", ", q: 0.02"))); /* a's out-edges differ */
+    CU_ASSERT(!packs_push(PUSH_MODEL("", ", q: 0", ", q: 0")));
+#undef PUSH_MODEL
+
+    fl_model *md = tu_load_generated(3000, 6); /* a push-mode seed (genmodel.h) */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    fl_packed pk;
+    char why[256];
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 2, why, sizeof why), FL_OK);
+    CU_ASSERT_FATAL(pk.push && pk.out_off && pk.out_dst && pk.push_pw);
+    uint64_t *next = calloc(md->n, sizeof *next), bad = 0;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(next);
+    for (uint32_t u = 0; u < md->n; u++)
+        next[u] = pk.out_off[u];
+    for (uint64_t e = 0; e < md->m; e++) { /* in increasing edge index */
+        uint32_t u = md->edge_from[e], q = fl_i_prob_fixed(fl_i_edge_q(md, e));
+        if (next[u] >= pk.out_off[u + 1] || pk.out_dst[next[u]++] != md->edge_to[e] ||
+            pk.vp[u].push_tab == FL_NO_INDEX || pk.push_pw[pk.vp[u].push_tab] != (uint64_t)(0u - q) << 32)
+            bad++;
+    }
+    for (uint32_t u = 0; u < md->n; u++)
+        bad += next[u] != pk.out_off[u + 1] ||
+               ((pk.out_off[u + 1] == pk.out_off[u]) != (pk.vp[u].push_tab == FL_NO_INDEX));
+    CU_ASSERT_EQUAL(pk.out_off[md->n], md->m);
+    CU_ASSERT_EQUAL(bad, 0);
+    free(next);
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+    md = tu_load_generated(3000, 7);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 2, why, sizeof why), FL_OK);
+    CU_ASSERT(!pk.push && !pk.out_off);
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -741,5 +807,6 @@ int main(void)
     CU_add_test(s, "generate: .txt and .h5 alike; bad options exit 64", test_generate_cli);
     CU_add_test(s, "bad HDF5 graphs: 65 naming file and dataset", test_bad_files);
     CU_add_test(s, "packing: in-edges by target, stable, any thread count", test_pack_in_edges);
+    CU_add_test(s, "packing: push mode exactly for thresholds <= 1 and q < 1/32 per source", test_pack_push);
     return tu_main();
 }

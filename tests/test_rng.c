@@ -149,6 +149,96 @@ static void test_bernoulli_sparse(void)
 }
 
 /*
+ * The push draw (fl_push_word, push mode): a source u, down in every lane,
+ * with d out-edges of probability q.  Every (out-edge, lane) transmits at
+ * rate q; the number of edges that transmit in a lane has the Binomial(d, q)
+ * mean and variance and is 0 with probability (1 - q)^d; neighbouring edges
+ * and neighbouring lanes transmit together at rate q^2; a lane's result does
+ * not depend on which other lanes are down.  d and q cover one transmission
+ * per lane at most (d q small) and several (d q > 1).
+ */
+static void test_push_draws(void)
+{
+    static const struct {
+        uint32_t d;
+        double q;
+    } cases[] = {{8, 0.005}, {1, 0.03}, {40, 0.03}, {3, 0.0001}};
+    for (size_t ci = 0; ci < sizeof cases / sizeof *cases; ci++) {
+        uint32_t d = cases[ci].d, n = d + 1, words = cases[ci].q < 0.001 ? 400000 : 60000;
+        uint32_t qf = fl_i_prob_fixed(cases[ci].q);
+        double q = (double)qf / 4294967296.0;
+        uint64_t out_off[64], pw[FL_PUSH_LG];
+        uint32_t out_dst[64];
+        fl_vparam vp[64];
+        fl_word I[64];
+        fl_u8 Iv[64];
+        memset(vp, 0, sizeof vp);
+        fl_sparse_powers(qf, pw, FL_PUSH_LG);
+        for (uint32_t v = 0; v <= n; v++)
+            out_off[v] = v == 0 ? 0 : d;
+        for (uint32_t j = 0; j < d; j++)
+            out_dst[j] = j + 1;
+        vp[0].push_tab = 0;
+        fl_graph g;
+        memset(&g, 0, sizeof g);
+        g.n = n;
+        g.nw = 1;
+        g.vp = vp;
+        g.out_off = out_off;
+        g.out_dst = out_dst;
+        g.push_pw = pw;
+        uint64_t ones[64] = {0}, none = 0, pairs_edge = 0, pairs_lane = 0;
+        double sum = 0, sum2 = 0;
+        for (uint32_t w = 0; w < words; w++) {
+            fl_rng r = {11, 5, w % 17, w / 17};
+            memset(I, 0, sizeof I);
+            memset(Iv, 0, sizeof Iv);
+            fl_push_word(&g, I, Iv, r, 0, 0, FL_ALL);
+            if (w % 101 == 0) { /* fewer lanes down: the same bits in those */
+                fl_word mask = (fl_word)(w + 1) * 0x9e3779b97f4a7c15ULL, J[64];
+                memcpy(J, I, sizeof J);
+                memset(I, 0, sizeof I);
+                fl_push_word(&g, I, Iv, r, 0, 0, mask);
+                for (uint32_t v = 0; v < n; v++)
+                    CU_ASSERT_EQUAL(I[v], J[v] & mask);
+                memcpy(I, J, sizeof J);
+            }
+            for (uint32_t j = 0; j < d; j++) {
+                fl_word x = I[j + 1];
+                CU_ASSERT(!x || Iv[j + 1]); /* a target with a lane set is marked */
+                ones[j] += (uint64_t)__builtin_popcountll(x);
+                pairs_lane += (uint64_t)__builtin_popcountll(x & (x >> 1));
+                if (j + 1 < d)
+                    pairs_edge += (uint64_t)__builtin_popcountll(x & I[j + 2]);
+            }
+            CU_ASSERT_EQUAL(I[0], 0); /* no self edge */
+            for (uint32_t L = 0; L < 64; L++) {
+                double k = 0;
+                for (uint32_t j = 0; j < d; j++)
+                    k += (double)((I[j + 1] >> L) & 1u);
+                sum += k;
+                sum2 += k * k;
+                none += k == 0;
+            }
+        }
+        double lanes = 64.0 * words, mean = sum / lanes, var = sum2 / lanes - mean * mean;
+        double bmean = d * q, bvar = d * q * (1 - q), p0 = pow(1 - q, d);
+        CU_ASSERT(fabs(mean - bmean) <= 6 * sqrt(bvar / lanes));
+        CU_ASSERT(fabs(var - bvar) <= 6 * sqrt((2 * bvar * bvar + bvar) / lanes));
+        CU_ASSERT(fabs((double)none / lanes - p0) <= 6 * sqrt(p0 * (1 - p0) / lanes));
+        for (uint32_t j = 0; j < d; j++)
+            CU_ASSERT(fabs((double)ones[j] / lanes - q) <= 6 * sqrt(q * (1 - q) / lanes) + 1 / lanes);
+        if (d > 1) {
+            double pe = (double)pairs_edge / (lanes * (d - 1));
+            CU_ASSERT(fabs(pe - q * q) <= 6 * sqrt(q * q / (lanes * (d - 1))) + 3 / lanes);
+        }
+        double pl = (double)pairs_lane / (words * 63.0 * d);
+        CU_ASSERT(fabs(pl - q * q) <= 6 * sqrt(q * q / (words * 63.0 * d)) + 3 / lanes);
+        CU_ASSERT(sum > 100); /* not a comparison of zeros */
+    }
+}
+
+/*
  * The crash draw of a group of 1024 trials (fl_fail_group): any sub-range of
  * words, down to one word as an OpenCL work-item asks, gives the words of
  * the whole group, with or without the "none fires" shortcut; per group the
@@ -343,6 +433,7 @@ int main(void)
     CU_add_test(s, "Bernoulli rates and distinct streams", test_bernoulli_rate);
     CU_add_test(s, "sparse Bernoulli: rates, binomial counts, lane independence", test_bernoulli_sparse);
     CU_add_test(s, "crash draw of a group: sub-ranges, binomial counts, rates", test_fail_group);
+    CU_add_test(s, "push draw: edge and lane rates, binomial counts, independence, masks", test_push_draws);
     CU_add_test(s, "binomial tails of the direct hit draw", test_binomial_tail);
     CU_add_test(s, "direct hit draw: the register form equals the array form", test_hit_draw_regs);
     CU_add_test(s, "bit-sliced counters", test_bitslice);

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "testutil.h"
 
 #define DET_TRIALS 100
@@ -404,6 +405,89 @@ static void test_q_several_edges(void)
         }
         EXPECT_DOWN(&r, "z0", "00000");
         EXPECT_DOWN(&r, "z1", "01111");
+    }
+    finish(&r);
+}
+
+/* The hit rules once more with every q below 1/32 and thresholds 0 and 1,
+ * which the engine draws by pushing from the down sources (host/graph.c,
+ * push mode) instead of pulling into the targets; the law must be the same.
+ * From forced_down f1 (q 0.03 on its out-edges) and f2 (q 0.02):
+ *   u (degrade, both): 1 - 0.97 x 0.98 at every step;
+ *   z (threshold 0): never;
+ *   s (crash, p_fail 0.2): 1 - (1 - i)^t, i = 0.2 + 0.8 (1 - 0.97 x 0.98);
+ *   g (crash, p_fail 0.2, p_repair 0.4): the SIS recursion;
+ * and in a second model a hub h (forced_down) with 40 out-edges of q 0.03 to
+ * degrade leaves: the leaves down in a trial are Binomial(40, 0.03) (mean,
+ * variance, and none with probability 0.97^40), so the edges of one source
+ * transmit independently.  Statistical: 2^16 trials, 6 standard errors. */
+static void test_hit_push_mode(void)
+{
+    static const char *y = "faultline: 1\nname: push\n"
+                           "vertices:\n"
+                           "  - { name: f1, initial: forced_down }\n"
+                           "  - { name: f2, initial: forced_down }\n"
+                           "  - { name: u }\n"
+                           "  - { name: z, threshold: 0 }\n"
+                           "  - { name: s, on_dependency: crash, p_fail: 0.2 }\n"
+                           "  - { name: g, on_dependency: crash, p_fail: 0.2, p_repair: 0.4 }\n"
+                           "edges:\n"
+                           "  - { from: f1, to: u, q: 0.03 }\n"
+                           "  - { from: f2, to: u, q: 0.02 }\n"
+                           "  - { from: f1, to: z, q: 0.03 }\n"
+                           "  - { from: f1, to: s, q: 0.03 }\n"
+                           "  - { from: f2, to: s, q: 0.02 }\n"
+                           "  - { from: f1, to: g, q: 0.03 }\n"
+                           "  - { from: f2, to: g, q: 0.02 }\n"
+                           "targets: { vertices: [u] }\n";
+    fl_model *md = tu_load_text(y);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    fl_packed pk;
+    char why[256];
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, why, sizeof why), FL_OK);
+    CU_ASSERT(pk.push); /* else this test would check the pull form again */
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+    run r;
+    if (start(&r, y, STAT_TRIALS, 6, FL_PROP_DEFAULT, "push mode")) {
+        double hit = 1.0 - 0.97 * 0.98, inf = 0.2 + 0.8 * hit, x = 0.0;
+        for (uint32_t t = 1; t <= 6; t++) {
+            x = x * (1.0 - 0.4) + (1.0 - x) * inf;
+            EXPECT_VERTEX_PROB(&r, "u", t, hit);
+            EXPECT_VERTEX_PROB(&r, "s", t, 1.0 - pow(1.0 - inf, t));
+            EXPECT_VERTEX_PROB(&r, "g", t, x);
+        }
+        EXPECT_DOWN(&r, "z", "0000000");
+    }
+    finish(&r);
+
+    text hub = {{0}, 0};
+    add(&hub, "faultline: 1\nname: hub\nvertices:\n  - { name: h, initial: forced_down }\n");
+    for (int i = 0; i < 40; i++)
+        add(&hub, "  - { name: l%d }\n", i);
+    add(&hub, "edges:\n");
+    for (int i = 0; i < 40; i++)
+        add(&hub, "  - { from: h, to: l%d, q: 0.03 }\n", i);
+    if (start(&r, hub.buf, STAT_TRIALS, 3, FL_PROP_DEFAULT, "push mode, hub")) {
+        const uint32_t *dc = fl_sim_down_count(r.sim);
+        size_t T1 = (size_t)r.steps + 1;
+        for (uint32_t t = 1; t <= 3; t++) {
+            double sum = 0, sum2 = 0, none = 0, N = (double)r.trials;
+            for (uint64_t i = 0; i < r.trials; i++) {
+                double k = (double)dc[i * T1 + t] - 1.0; /* h itself is down */
+                sum += k;
+                sum2 += k * k;
+                none += k == 0;
+            }
+            double mean = sum / N, var = sum2 / N - mean * mean, bvar = 40 * 0.03 * 0.97;
+            char what[96];
+            snprintf(what, sizeof what, "P(no leaf down at step %u)", t);
+            EXPECT_PROB(&r, none / N, pow(0.97, 40), what);
+            report(fabs(mean - 1.2) <= STAT_SE * sqrt(bvar / N), __LINE__,
+                   "push mode, hub: mean of Binomial(40, 0.03)");
+            report(fabs(var - bvar) <= STAT_SE * sqrt((2 * bvar * bvar + bvar) / N), __LINE__,
+                   "push mode, hub: variance of Binomial(40, 0.03)");
+        }
     }
     finish(&r);
 }
@@ -1422,6 +1506,7 @@ int main(void)
     CU_add_test(s, "hit: threshold_fraction 0.28 of 25 is 7", test_hit_threshold_fraction_decimal);
     CU_add_test(s, "hit: q drawn afresh every step (statistical)", test_q_transmission);
     CU_add_test(s, "hit: independent q per edge, weights times X (statistical)", test_q_several_edges);
+    CU_add_test(s, "hit: the same law when pushed from the sources (q < 1/32, statistical)", test_hit_push_mode);
     /* synchronous step */
     CU_add_test(s, "failures travel one hop per step", test_one_hop_per_step);
     /* rules 3 and 4 */

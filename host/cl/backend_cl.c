@@ -42,6 +42,7 @@ _Static_assert(sizeof(fl_word) == sizeof(cl_ulong), "fl_word is ulong on the dev
 enum {
     K_POOL,
     K_STEP,
+    K_PUSH,
     K_BASE,
     K_HIT,
     K_DOWN,
@@ -54,10 +55,10 @@ enum {
     K_TALLY_SUM,
     K_COUNT
 };
-static const char *const kernel_names[K_COUNT] = {"fl_k_pool_grant",   "fl_k_step",         "fl_k_instant_base",
-                                                  "fl_k_instant_hit",  "fl_k_instant_down", "fl_k_instant_commit",
-                                                  "fl_k_init_vertex",  "fl_k_init_planes",  "fl_k_tally_vertex",
-                                                  "fl_k_tally_trials", "fl_k_tally_system", "fl_k_tally_sum"};
+static const char *const kernel_names[K_COUNT] = {
+    "fl_k_pool_grant",   "fl_k_step",           "fl_k_push_all",    "fl_k_instant_base", "fl_k_instant_hit",
+    "fl_k_instant_down", "fl_k_instant_commit", "fl_k_init_vertex", "fl_k_init_planes",  "fl_k_tally_vertex",
+    "fl_k_tally_trials", "fl_k_tally_system",   "fl_k_tally_sum"};
 
 /* fl_k_tally_trials counts blocks of TALLY_SUB vertices, which
  * fl_k_tally_sum adds up into the engine's blocks of FL_TALLY_BLOCK: one
@@ -71,7 +72,7 @@ enum {
     A_N = 0,
     A_NW = 1,
     A_GRAPH = 2,
-    A_C = 14,
+    A_C = 17,
     A_P,
     A_B,
     A_D,
@@ -79,6 +80,9 @@ enum {
     A_G,
     A_CB,
     A_I,
+    A_IN,
+    A_IV,
+    A_IVN,
     A_CNT,
     A_KEY0,
     A_KEY1,
@@ -100,6 +104,9 @@ enum {
     G_PP,
     G_MEMBERS,
     G_HIT_TAB,
+    G_OUT_OFF,
+    G_OUT_DST,
+    G_PUSH_PW,
     G_COUNT
 };
 
@@ -115,6 +122,8 @@ typedef struct cl_backend {
     size_t max_item[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
     cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
     cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
+    cl_mem In, Iv, Ivn; /* push mode: swapped after each step */
+    uint32_t pushed;    /* push mode: the step whose hits I holds (UINT32_MAX: none) */
     cl_mem out_vertex, out_trials, out_system, out_sub;
     cl_mem host_tally[2]; /* pinned host memory (CL_MEM_ALLOC_HOST_PTR), */
     void *tally_map[2];   /* mapped for the whole run: the two tally slots */
@@ -251,13 +260,21 @@ static cl_mem scratch(cl_backend *b, size_t bytes, cl_int *rc)
     return clCreateBuffer(b->ctx, CL_MEM_READ_WRITE, bytes ? bytes : 64, NULL, rc);
 }
 
+/* Synchronous steps in push mode (host/graph.h). */
+static int push_steps(const cl_backend *b)
+{
+    return b->pk->push && b->L->propagation == FL_PROP_SYNCHRONOUS;
+}
+
 /* Bytes of device memory per trial word, and the largest single buffer per
  * word (against CL_DEVICE_MAX_MEM_ALLOC_SIZE). */
 static void per_word(const cl_backend *b, cl_ulong *total, cl_ulong *largest)
 {
     const fl_packed *pk = b->pk;
     cl_ulong plane = (cl_ulong)pk->n * 8u;
-    cl_ulong planes = 3 + (pk->any_perm ? 2 : 0) + (pk->npool ? 1 : 0) + (b->L->propagation == FL_PROP_INSTANT ? 2 : 0);
+    /* C, D0, D1; P, B; G; Cb and I in instant mode, I and In in push mode */
+    cl_ulong planes = 3 + (pk->any_perm ? 2 : 0) + (pk->npool ? 1 : 0) +
+                      (b->L->propagation == FL_PROP_INSTANT || push_steps(b) ? 2 : 0);
     cl_ulong cnt = (cl_ulong)pk->nplanes * 8u, trials = ((cl_ulong)b->nblocks + b->nsub) * 64u * 4u;
     *total = planes * plane + cnt + trials + 8u /* lanes */ + 8u /* system */;
     *largest = plane > cnt ? plane : cnt;
@@ -273,8 +290,9 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     cl_ulong global = device_ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE);
     cl_ulong max_alloc = device_ulong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
     size_t n1 = (size_t)pk->n + 1;
-    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid, pk->in_q, pk->in_w,    pk->sup_off,
-                                 pk->sup_src, pk->sup_eid, pk->vp,     pk->pp,   pk->members, pk->hit_tab};
+    const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid,  pk->in_q,    pk->in_w,
+                                 pk->sup_off, pk->sup_src, pk->sup_eid, pk->vp,      pk->pp,
+                                 pk->members, pk->hit_tab, pk->out_off, pk->out_dst, pk->push_pw};
     size_t bytes[G_COUNT] = {n1 * 8,
                              pk->m * 4,
                              pk->m * 4,
@@ -286,8 +304,12 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
                              (size_t)pk->n * sizeof(fl_vparam),
                              (size_t)pk->npool * sizeof(fl_pparam),
                              (size_t)pk->nmembers * 4,
-                             (size_t)pk->nhit_tab * 4};
-    cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
+                             (size_t)pk->nhit_tab * 4,
+                             pk->push ? n1 * 8 : 0,
+                             pk->push ? pk->m * 4 : 0,
+                             (size_t)pk->npush_pw * 8};
+    cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (cl_ulong)pk->n * 2 /* Iv, Ivn */ +
+                     (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
     cl_int rc;
     for (int i = 0; i < G_COUNT; i++) {
         fixed += bytes[i];
@@ -349,8 +371,14 @@ static int alloc_state(cl_backend *b, char *err, size_t err_size)
     int instant = b->L->propagation == FL_PROP_INSTANT;
     b->Cb = scratch(b, instant ? plane : 0, &rc);
     CL_OK(rc, "clCreateBuffer (instant state)");
-    b->I = scratch(b, instant ? plane : 0, &rc);
-    CL_OK(rc, "clCreateBuffer (instant state)");
+    b->I = scratch(b, instant || push_steps(b) ? plane : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (hits)");
+    b->In = scratch(b, push_steps(b) ? plane : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (hits)");
+    b->Iv = scratch(b, push_steps(b) ? pk->n : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (hits)");
+    b->Ivn = scratch(b, push_steps(b) ? pk->n : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (hits)");
     b->cnt = scratch(b, (size_t)pk->nplanes * b->cap * 8, &rc);
     CL_OK(rc, "clCreateBuffer (counters)");
     b->lanes = scratch(b, (size_t)b->cap * 8, &rc);
@@ -453,10 +481,13 @@ static int set_step_args(cl_backend *b, int k, char *err, size_t err_size)
     ARG(k, A_G, b->G);
     ARG(k, A_CB, b->Cb);
     ARG(k, A_I, b->I);
+    ARG(k, A_IN, b->In);
+    ARG(k, A_IV, b->Iv);
+    ARG(k, A_IVN, b->Ivn);
     ARG(k, A_CNT, b->cnt);
     if (k == K_POOL) {
         ARG(k, A_KEY0, b->pk->npool); /* the pool kernel has npool where the others have the seed */
-    } else if (k == K_STEP || k == K_BASE || k == K_HIT) {
+    } else if (k == K_STEP || k == K_PUSH || k == K_BASE || k == K_HIT) {
         ARG(k, A_KEY0, b->L->key0);
         ARG(k, A_KEY1, b->L->key1);
         ARG(k, A_GWORD0, b->gword0);
@@ -540,6 +571,16 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
     ARG(K_INIT_PLANES, 2, b->init_cnt);
     ARG(K_INIT_PLANES, 3, b->cnt);
     RUN(K_INIT_PLANES, 2, nw, pk->nplanes);
+    if (push_steps(b)) { /* no hits pushed yet */
+        static const cl_uchar zero = 0;
+        cl_mem clear[] = {b->I, b->In, b->Iv, b->Ivn};
+        size_t bytes[] = {(size_t)pk->n * nw * 8, (size_t)pk->n * nw * 8, pk->n, pk->n};
+        for (int i = 0; i < 4; i++)
+            if (bytes[i])
+                CL_OK(clEnqueueFillBuffer(b->queue, clear[i], &zero, 1, 0, bytes[i], 0, NULL, NULL),
+                      "clEnqueueFillBuffer (hits)");
+    }
+    b->pushed = UINT32_MAX;
     /* the tallies' constant arguments */
     uint32_t sub = TALLY_SUB, per = FL_TALLY_BLOCK / TALLY_SUB;
     ARG(K_TALLY_VERTEX, 0, pk->n);
@@ -574,11 +615,30 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
     for (int k = K_POOL; k <= K_COMMIT; k++) {
         ARG(k, A_D, b->D0);
         ARG(k, A_DN, b->D1);
-        if (k == K_STEP || k == K_BASE || k == K_HIT)
+        ARG(k, A_I, b->I);
+        ARG(k, A_IN, b->In);
+        ARG(k, A_IV, b->Iv);
+        ARG(k, A_IVN, b->Ivn);
+        if (k == K_STEP || k == K_PUSH || k == K_BASE || k == K_HIT)
             ARG(k, A_T, t);
     }
     RUN(K_POOL, 2, nw, b->pk->npool);
-    if (b->L->propagation == FL_PROP_SYNCHRONOUS) {
+    if (push_steps(b)) {
+        /* each step pushes D(t+1) for the next (kernels/step.h); the first pushes D(t) */
+        if (b->pushed != t)
+            RUN(K_PUSH, 2, nw, n);
+        RUN(K_STEP, 2, nw, n);
+        cl_mem tmp = b->I;
+        b->I = b->In; /* clear again: it takes the next step's hits */
+        b->In = tmp;
+        tmp = b->Iv;
+        b->Iv = b->Ivn;
+        b->Ivn = tmp;
+        static const cl_uchar zero = 0;
+        if (n)
+            CL_OK(clEnqueueFillBuffer(b->queue, b->Ivn, &zero, 1, 0, n, 0, NULL, NULL), "clEnqueueFillBuffer (hits)");
+        b->pushed = t + 1;
+    } else if (b->L->propagation == FL_PROP_SYNCHRONOUS) {
         RUN(K_STEP, 2, nw, n);
     } else {
         RUN(K_BASE, 2, nw, n);
@@ -679,6 +739,9 @@ static void cl_close(void **self)
                      b->G,
                      b->Cb,
                      b->I,
+                     b->In,
+                     b->Iv,
+                     b->Ivn,
                      b->cnt,
                      b->lanes,
                      b->changed,

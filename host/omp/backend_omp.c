@@ -25,6 +25,7 @@ typedef struct omp_backend {
     fl_graph g;
     fl_state s;
     fl_word *D0, *D1; /* D at t and t+1, swapped after each step */
+    uint32_t pushed;  /* push mode: the step whose hits s.I holds (UINT32_MAX: none) */
     void *tally_mem[2];
     fl_tally ty[2]; /* the two tally slots, computed at once */
     char device[64];
@@ -64,8 +65,20 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     b->s.cnt = plane_alloc((size_t)pk->nplanes * nw + 1);
     if (L->propagation == FL_PROP_INSTANT) {
         b->s.Cb = plane_alloc(words + 1);
+        if (!b->s.Cb)
+            goto nomem;
+    }
+    /* I: the hit in instant mode; I and In: the pushed hits in push mode */
+    if (L->propagation == FL_PROP_INSTANT || pk->push) {
         b->s.I = plane_alloc(words + 1);
-        if (!b->s.Cb || !b->s.I)
+        if (!b->s.I)
+            goto nomem;
+    }
+    if (L->propagation == FL_PROP_SYNCHRONOUS && pk->push) {
+        b->s.In = plane_alloc(words + 1);
+        b->s.Iv = calloc((size_t)pk->n + 1, 1);
+        b->s.Ivn = calloc((size_t)pk->n + 1, 1);
+        if (!b->s.In || !b->s.Iv || !b->s.Ivn)
             goto nomem;
     }
     if (!b->s.C || (pk->any_perm && (!b->s.P || !b->s.B)) || !b->D0 || !b->D1 || (pk->npool && !b->s.G) || !b->s.cnt)
@@ -111,11 +124,20 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
                 b->s.B[at] = 0;
             }
             b->D0[at] = pk->init_C[v];
+            if (b->s.I)
+                b->s.I[at] = 0;
+            if (b->s.In)
+                b->s.In[at] = 0;
         }
     }
     for (uint32_t p = 0; p < pk->nplanes; p++)
         for (uint32_t w = 0; w < nw; w++)
             b->s.cnt[(size_t)p * nw + w] = pk->init_cnt[p];
+    if (b->s.Iv) {
+        memset(b->s.Iv, 0, pk->n);
+        memset(b->s.Ivn, 0, pk->n);
+    }
+    b->pushed = UINT32_MAX;
     return FL_OK;
 }
 
@@ -157,7 +179,28 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
         for (uint32_t w = 0; w < nw; w++)
             fl_pool_grant(g, s, m, w);
 
-    if (L->propagation == FL_PROP_SYNCHRONOUS) {
+    if (L->propagation == FL_PROP_SYNCHRONOUS && b->pk->push) {
+        /* push mode: each step pushes D(t+1) for the next; the first pushes D(t) */
+        if (b->pushed != t) {
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+            for (uint32_t u = 0; u < n; u++)
+                for (uint32_t w = 0; w < nw; w++)
+                    fl_push_all(g, s, rng_for(b, t, w), u, w);
+        }
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+        for (uint32_t v = 0; v < n; v++)
+            for (uint32_t w = 0, nwb; w < nw; w += nwb) {
+                nwb = FL_GROUP_WORDS - (b->gword0 + w) % FL_GROUP_WORDS;
+                nwb = nwb < nw - w ? nwb : nw - w;
+                fl_step_words(g, s, rng_for(b, t, w), v, w, nwb);
+            }
+        b->s.I = s.In; /* I is all clear again: it takes the next step's hits */
+        b->s.In = s.I;
+        b->s.Iv = s.Ivn;
+        b->s.Ivn = s.Iv;
+        memset(b->s.Ivn, 0, n);
+        b->pushed = t + 1;
+    } else if (L->propagation == FL_PROP_SYNCHRONOUS) {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++) {
             if (v + PREFETCH_AHEAD < n)
@@ -341,6 +384,9 @@ static void omp_close(void **self)
     free(b->s.G);
     free(b->s.Cb);
     free(b->s.I);
+    free(b->s.In);
+    free(b->s.Iv);
+    free(b->s.Ivn);
     free(b->s.cnt);
     free(b->tally_mem[0]);
     free(b->tally_mem[1]);
