@@ -663,6 +663,27 @@ FL_INLINE void fl_commit(const fl_graph *g, fl_state s, fl_vparam vp, fl_u32 v, 
     s.C[at] = Cn;
 }
 
+/* One word of the synchronous step in push mode (fl_step_words_n): the
+ * hits come from s.I (pushed), which is cleared, and D(t+1) is pushed for
+ * the next step as soon as it is known. */
+FL_INLINE void fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 w, fl_word C,
+                                 fl_word F, fl_word pushed)
+{
+    fl_u64 at = (fl_u64)v * g->nw + w;
+    fl_word Cb = fl_vertex_base(g, s, r, v, w, F);
+    fl_word I = vp.theta != 0 ? fl_hit_need(vp, C, Cb) & pushed : 0;
+    if (pushed)
+        s.I[at] = 0;
+    fl_word Cn = fl_crashed_next(vp, C, Cb, I);
+    fl_word Dn = fl_down_next(vp, Cn, I);
+    s.Dn[at] = Dn;
+    fl_commit(g, s, vp, v, w, Cn);
+    if (Dn != 0) { /* the next step's transmissions, from D(t+1) */
+        r.step++;
+        fl_push_word(g, s.In, s.Ivn, r, v, w, Dn);
+    }
+}
+
 /* The whole synchronous step of v (after fl_pool_grant) for its words
  * w0 .. w0 + nwb - 1, within one group (nwb <= FL_WORDS); r is the stream
  * of word w0 (word w0 + k has gword + k). */
@@ -674,23 +695,30 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
     for (fl_u32 k = 0; k < nwb; k++)
         C[k] = s.C[at + k];
     fl_crash_draws(r, vp, v, nwb, C, F);
+    if (vp.flags & FL_F_PUSH) {
+        /* A word with no lane crashed at t (so none permanent, booting or
+         * aged), none crashing and none hit stays so: C(t+1) = D(t+1) = 0
+         * and nothing is pushed.  In sparse states that is most words. */
+        int marked = s.Iv[v] != 0; /* else v's words of I are all 0: not read */
+        for (fl_u32 k = 0; k < nwb; k++) {
+            fl_word pushed = marked ? s.I[at + k] : 0;
+            fl_rng rk = r;
+            rk.gword += k;
+            if ((C[k] | F[k] | pushed) == 0)
+                s.Dn[at + k] = 0;
+            else
+                fl_step_word_push(g, s, rk, vp, v, w0 + k, C[k], F[k], pushed);
+        }
+        return;
+    }
     for (fl_u32 k = 0; k < nwb; k++) {
         fl_rng rk = r;
         rk.gword += k;
         Cb[k] = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
         I[k] = fl_hit_need(vp, C[k], Cb[k]); /* for now, the lanes to draw */
     }
-    if (vp.flags & FL_F_PUSH) {    /* hits pushed by fl_push_word: take them, clear the plane */
-        int marked = s.Iv[v] != 0; /* else v's words of I are all 0: not read */
-        fl_word hittable = vp.theta != 0 ? FL_ALL : 0;
-        for (fl_u32 k = 0; k < nwb; k++) {
-            I[k] &= marked ? s.I[at + k] & hittable : 0;
-            if (marked)
-                s.I[at + k] = 0;
-        }
-    } else
 #if !FL_IS_OPENCL
-        if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
+    if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
         fl_word c[5][FL_WORDS];
         fl_count_down16(g, s.D, v, w0, I, c);
         /* the words with a counted lane, then a draw for each of them: one
@@ -717,15 +745,8 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
     }
     for (fl_u32 k = 0; k < nwb; k++) {
         fl_word Cn = fl_crashed_next(vp, C[k], Cb[k], I[k]);
-        fl_word Dn = fl_down_next(vp, Cn, I[k]);
-        s.Dn[at + k] = Dn;
+        s.Dn[at + k] = fl_down_next(vp, Cn, I[k]);
         fl_commit(g, s, vp, v, w0 + k, Cn);
-        if ((vp.flags & FL_F_PUSH) && Dn != 0) { /* the next step's transmissions, from D(t+1) */
-            fl_rng rn = r;
-            rn.step++;
-            rn.gword += k;
-            fl_push_word(g, s.In, s.Ivn, rn, v, w0 + k, Dn);
-        }
     }
 }
 
