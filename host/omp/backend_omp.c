@@ -35,12 +35,19 @@ typedef struct omp_backend {
  * on huge pages where the system gives them (the step reads D(t) at random,
  * one word per in-edge).  On the development VM, which gives no huge pages,
  * this still made the sparse SIS step 10 % faster than malloc (bench_step,
- * n = 200000, q = 0.005: 2.95 -> 2.63 s for 30 steps, interleaved runs). */
-static fl_word *plane_alloc(size_t words)
+ * n = 200000, q = 0.005: 2.95 -> 2.63 s for 30 steps, interleaved runs).
+ * Zeroed by `threads` threads: the first touch of fresh pages, which the
+ * kernel clears, is most of the cost (0.1 s a plane of 200,000 vertices x
+ * 1024 trials with one thread on the development VM). */
+static fl_word *plane_alloc(size_t words, int threads)
 {
     fl_word *p = fl_i_big_alloc(words * sizeof(fl_word));
-    if (p)
-        memset(p, 0, words * sizeof(fl_word));
+    if (p) {
+        size_t chunk = (size_t)1 << 18; /* 2 MiB */
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (size_t at = 0; at < words; at += chunk)
+            memset(p + at, 0, (words - at < chunk ? words - at : chunk) * sizeof(fl_word));
+    }
     return p;
 }
 
@@ -55,27 +62,27 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     b->pk = pk;
     b->L = L;
     /* +1: calloc(0) may return NULL on an empty graph */
-    b->s.C = plane_alloc(words + 1);
+    b->s.C = plane_alloc(words + 1, L->threads);
     /* P and B only where a vertex can be lost permanently (graph.h) */
-    b->s.P = pk->any_perm ? plane_alloc(words + 1) : NULL;
-    b->s.B = pk->any_perm ? plane_alloc(words + 1) : NULL;
-    b->D0 = plane_alloc(words + 1);
-    b->D1 = plane_alloc(words + 1);
-    b->s.G = pk->npool ? plane_alloc(words + 1) : NULL;
-    b->s.cnt = plane_alloc((size_t)pk->nplanes * nw + 1);
+    b->s.P = pk->any_perm ? plane_alloc(words + 1, L->threads) : NULL;
+    b->s.B = pk->any_perm ? plane_alloc(words + 1, L->threads) : NULL;
+    b->D0 = plane_alloc(words + 1, L->threads);
+    b->D1 = plane_alloc(words + 1, L->threads);
+    b->s.G = pk->npool ? plane_alloc(words + 1, L->threads) : NULL;
+    b->s.cnt = plane_alloc((size_t)pk->nplanes * nw + 1, L->threads);
     if (L->propagation == FL_PROP_INSTANT) {
-        b->s.Cb = plane_alloc(words + 1);
+        b->s.Cb = plane_alloc(words + 1, L->threads);
         if (!b->s.Cb)
             goto nomem;
     }
     /* I: the hit in instant mode; I and In: the pushed hits in push mode */
     if (L->propagation == FL_PROP_INSTANT || pk->push) {
-        b->s.I = plane_alloc(words + 1);
+        b->s.I = plane_alloc(words + 1, L->threads);
         if (!b->s.I)
             goto nomem;
     }
     if (L->propagation == FL_PROP_SYNCHRONOUS && pk->push) {
-        b->s.In = plane_alloc(words + 1);
+        b->s.In = plane_alloc(words + 1, L->threads);
         b->s.Iv = calloc((size_t)pk->n + 1, 1);
         b->s.Ivn = calloc((size_t)pk->n + 1, 1);
         if (!b->s.In || !b->s.Iv || !b->s.Ivn)
@@ -115,6 +122,7 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
     b->gword0 = b->L->gword0 + w0;
     b->lanes = b->L->lanes + w0;
     b->g = fl_i_graph_view(pk, nw);
+#pragma omp parallel for schedule(static) num_threads(b->L->threads)
     for (uint32_t v = 0; v < pk->n; v++) {
         for (uint32_t w = 0; w < nw; w++) {
             size_t at = (size_t)v * nw + w;
