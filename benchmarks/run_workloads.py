@@ -149,7 +149,7 @@ def run_baseline(name, cmd):
     return res
 
 
-def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_planes=False):
+def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_planes=False, q=None):
     """Estimate of bytes and Philox blocks per step of a threshold-1 model at
     mean down fraction d, lanes taken as independent, for the draws of
     docs/randomness.md: the crash F is one sparse stream per vertex and
@@ -161,10 +161,20 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
     a down in-neighbour (mean in-degree m / n).  Bytes per vertex word: C
     read and written, D(t+1) written, D read by the tally (32), plus P and
     B read and written where a vertex can be lost permanently (perm_planes:
-    (d)'s pools); 8 per in-edge for D(t).  An estimate, not a count."""
+    (d)'s pools); 8 per in-edge for D(t).  In push mode (q < 1/32 with
+    threshold 1: docs/randomness.md) the hit is instead one bit-sliced draw
+    per vertex word over its down lanes, whether some out-edge transmits
+    (chance 1 - (1 - q)^k), plus one block per lane that does, and no
+    in-edge reads D(t): the bytes are the vertex's own words and 9 per
+    transmission.  An estimate, not a count."""
     words = trials / 64.0
-    bytes_step = (m * 8.0 + n * (64.0 if perm_planes else 32.0)) * words + m * 16.0
     k = m / n if n else 0.0
+    push = q is not None and 0 < q < 1 / 32
+    p_any = 1 - (1 - q) ** k if push else 0.0
+    if push:
+        bytes_step = n * (64.0 if perm_planes else 32.0) * words + n * trials * d * p_any * 9.0 + m * 4.0
+    else:
+        bytes_step = (m * 8.0 + n * (64.0 if perm_planes else 32.0)) * words + m * 16.0
     # p given per vertex in the graph file (d): taken as small, sparse draws
     if isinstance(p_fail, str):
         p_fail = 1e-4
@@ -182,7 +192,10 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
         repair = 1 - (1 - d) ** 64
     else:
         repair = blocks_per_word(d)
-    hit = blocks_per_word((1 - d) * (1 - (1 - d) ** k))
+    if push:
+        hit = blocks_per_word(d) + 64 * d * p_any
+    else:
+        hit = blocks_per_word((1 - d) * (1 - (1 - d) ** k))
     blocks = n * words * (fail + repair + hit)
     et = m * trials
     bw = machine.get("memcpy_bytes_per_s") or 0
@@ -192,6 +205,7 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
     bound = max(t for t in (t_mem, t_rng) if t is not None) if (t_mem or t_rng) else None
     return {
         "model": "estimate at the measured mean down fraction, lanes independent, draws of docs/randomness.md",
+        "hit_form": "push" if push else "pull",
         "bytes_per_step": bytes_step,
         "bytes_per_edge_trial": bytes_step / et,
         "philox_blocks_per_step": blocks,
@@ -363,7 +377,8 @@ class Bench:
         if "error" in fl:
             return res
         fl["roofline"] = roofline(fl["vertices"], fl["edges"], fl["trials"], fl["mean_down_fraction"], fl["step_s"],
-                                  self.step_limits(), spec["p_fail"], spec["p_repair"], perm_planes=name == "d")
+                                  self.step_limits(), spec["p_fail"], spec["p_repair"], perm_planes=name == "d",
+                                  q=spec.get("q") if spec["sis"] else None)
         bars = BARS.get(name, {})
         if "peak_rss_bytes_max" in bars:
             res["bar_peak_rss"] = {"peak_rss_bytes": fl["peak_rss_bytes"], "max": bars["peak_rss_bytes_max"],
