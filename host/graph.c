@@ -3,7 +3,8 @@
  *
  * In-edges are grouped by target (CSR) so that a step pulls: each
  * (vertex, word) work-item reads its in-neighbours and writes only its own
- * words, with no atomics.  Within a target, edges keep their listing order
+ * words, with no atomics.  Models in push mode (pack_push) also get their
+ * out-edges grouped by source.  Within a target, edges keep their listing order
  * and carry their model index, which is what the random counters use, so a
  * future reordering of vertices or edges for locality cannot change a
  * result.  Counters get bit-sliced planes only where the model reads them.

@@ -20,6 +20,9 @@
  *   2. fl_step_words for every vertex: spontaneous crashes (fl_crash_draws),
  *      repair (fl_vertex_base), the hit from the in-neighbours' D(t) (fl_hit),
  *      then D(t+1), C(t+1) and the crash age (fl_commit).
+ * In push mode (FL_F_PUSH) step 2 takes the hit from the plane I instead,
+ * which the step before filled from the sources (fl_push_word), and pushes
+ * D(t+1) into the next step's plane.
  * The instant step splits 2 so that the hit can be iterated to the least
  * fixpoint with the same draws (fl_instant_*); see host/engine.c.
  */

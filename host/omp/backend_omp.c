@@ -6,6 +6,9 @@
  * and reads the others' words from the previous buffer, so the loops need
  * no atomics, and the result cannot depend on the thread count or the
  * schedule: every draw is addressed by its counter, every sum is integer.
+ * The one exception is push mode, whose transmissions set lanes of their
+ * targets' next-step hits with atomic OR: an OR of the same lanes in any
+ * order gives the same words.
  */
 #include <omp.h>
 #include <stdio.h>
