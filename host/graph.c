@@ -46,6 +46,11 @@ uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m)
     return fixed == FL_P_ONE ? FL_P_ONE - 1u : fixed; /* q < 1: never certain */
 }
 
+static void *xcalloc(size_t count, size_t size)
+{
+    return calloc(count ? count : 1, size);
+}
+
 /*
  * The tables of fl_hit_count (kernels/step.h): a vertex with 1 to
  * FL_COUNT_MAX_DEG in-edges, all of the same q and weight w > 0, is hit with
@@ -53,11 +58,6 @@ uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m)
  * down.  One table per distinct (q, ceil(theta / w)); at most MAX_TABLES of
  * them, later vertices draw per edge (the choice depends on the model only).
  */
-static void *xcalloc(size_t count, size_t size)
-{
-    return calloc(count ? count : 1, size);
-}
-
 #define MAX_TABLES 1024u
 #define TAB_LEN (FL_COUNT_MAX_DEG + 1u)
 
@@ -143,7 +143,8 @@ static int pack_push(fl_packed *pk, const fl_model *md)
             i++;
         if (src_q[u] && i == nkeys) {
             ok = nkeys < MAX_TABLES;
-            keys[nkeys++] = src_q[u];
+            if (ok)
+                keys[nkeys++] = src_q[u];
         }
         pk->vp[u].push_tab = src_q[u] ? i * FL_PUSH_LG : FL_NO_INDEX;
     }

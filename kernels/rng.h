@@ -110,9 +110,10 @@ FL_INLINE fl_u64 fl_sparse_pow(FL_GLOBAL const fl_u64 *pw, fl_u32 lg, fl_u32 k)
     return acc;
 }
 
-/* 1 - none as a 32-bit probability (rounded as fl_i_prob_fixed rounds: a
- * chance below 2^-33 is 0, one within 2^-33 of 1 is capped below 1): the chance, given none = s^d in
- * 0.64 fixed point, that some out-edge transmits (fl_push_word). */
+/* The chance that some out-edge transmits (fl_push_word), 1 - none with
+ * none = s^d in 0.64 fixed point, as a 32-bit probability rounded as
+ * fl_i_prob_fixed rounds: below 2^-33 it is 0, within 2^-33 of 1 it is
+ * capped below 1. */
 FL_INLINE fl_u32 fl_push_any(fl_u64 none)
 {
     if (none == 0) /* s^d below 2^-64 */

@@ -308,7 +308,7 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
                              pk->push ? n1 * 8 : 0,
                              pk->push ? pk->m * 4 : 0,
                              (size_t)pk->npush_pw * 8};
-    cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (cl_ulong)pk->n * 2 /* Iv, Ivn */ +
+    cl_ulong fixed = (cl_ulong)pk->n * 4 /* out_vertex */ + (push_steps(b) ? (cl_ulong)pk->n * 2 : 0) /* Iv, Ivn */ +
                      (cl_ulong)pk->ntarget * 4 + n1 * 16 + pk->nplanes * 8;
     cl_int rc;
     for (int i = 0; i < G_COUNT; i++) {
