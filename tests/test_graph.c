@@ -757,6 +757,19 @@ static void test_pack_push(void)
     CU_ASSERT(!packs_push(PUSH_MODEL("", ", q: 0.01", ", q: 0.02"))); /* a's out-edges differ */
     CU_ASSERT(!packs_push(PUSH_MODEL("", ", q: 0", ", q: 0")));
 #undef PUSH_MODEL
+    /* 1025 sources, each with its own q: more tables than pack_push keeps */
+    size_t cap = 1 << 17, len = 0;
+    char *many = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(many);
+    len += (size_t)snprintf(many + len, cap - len, "faultline: 1\nvertices: [{name: t}");
+    for (int i = 0; i < 1025; i++)
+        len += (size_t)snprintf(many + len, cap - len, ", {name: s%d}", i);
+    len += (size_t)snprintf(many + len, cap - len, "]\nedges:\n");
+    for (int i = 0; i < 1025; i++)
+        len += (size_t)snprintf(many + len, cap - len, "  - {from: s%d, to: t, q: %.6f}\n", i, 0.001 + 1e-5 * i);
+    CU_ASSERT_FATAL(len < cap);
+    CU_ASSERT(!packs_push(many));
+    free(many);
 
     fl_model *md = tu_load_generated(3000, 6); /* a push-mode seed (genmodel.h) */
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
