@@ -460,6 +460,10 @@ const char *fl_sim_backend_note(const fl_sim *s)
 {
     return s->note;
 }
+const char *fl_sim_hit_form(const fl_sim *s)
+{
+    return s->pk.push && s->L.propagation == FL_PROP_SYNCHRONOUS ? "push" : "pull";
+}
 const double *fl_sim_down_fraction(const fl_sim *s)
 {
     return s->r.down_fraction;

@@ -171,6 +171,11 @@ const char *fl_sim_device(const fl_sim *sim);
  * with FL_BACKEND_AUTO on OpenMP, why OpenCL was not used (e.g. "no OpenCL
  * platform found ..."); "" with FL_BACKEND_OPENMP. */
 const char *fl_sim_backend_note(const fl_sim *sim);
+/* How the steps draw the hits: "push" from the down sources (models whose
+ * thresholds are 0 or 1 and whose q are below 1/32, synchronous steps; see
+ * docs/model.md, "Push mode"), else "pull" into the targets.  Both draw the
+ * law of MODEL.md; the form decides which trajectories a seed gives. */
+const char *fl_sim_hit_form(const fl_sim *sim);
 /* [steps + 1] */
 const double *fl_sim_down_fraction(const fl_sim *sim);
 const double *fl_sim_system_down(const fl_sim *sim);

@@ -449,7 +449,11 @@ static void test_hit_push_mode(void)
     fl_i_graph_free(&pk);
     fl_model_destroy(&md);
     run r;
+    if (start(&r, y, STAT_TRIALS, 6, FL_PROP_INSTANT, "push mode, instant")) /* instant steps pull */
+        CU_ASSERT_STRING_EQUAL(fl_sim_hit_form(r.sim), "pull");
+    finish(&r);
     if (start(&r, y, STAT_TRIALS, 6, FL_PROP_DEFAULT, "push mode")) {
+        CU_ASSERT_STRING_EQUAL(fl_sim_hit_form(r.sim), "push");
         double hit = 1.0 - 0.97 * 0.98, inf = 0.2 + 0.8 * hit, x = 0.0;
         for (uint32_t t = 1; t <= 6; t++) {
             x = x * (1.0 - 0.4) + (1.0 - x) * inf;

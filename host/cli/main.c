@@ -275,14 +275,14 @@ static int write_stats(const char *path, const fl_model *md, fl_sim *sim, const 
         return fl_cli_fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
     fprintf(f,
             "{\n  \"vertices\": %u, \"edges\": %.0f, \"trials\": %.0f, \"steps\": %u,\n"
-            "  \"backend\": \"%s\", \"device\": \"%s\",\n"
+            "  \"backend\": \"%s\", \"device\": \"%s\", \"hits\": \"%s\",\n"
             "  \"load_s\": %.6f, \"run_s\": %.6f, \"step_s\": %.6g, \"stepping_s\": %.6f,\n"
             "  \"write_s\": %.6f, \"total_s\": %.6f,\n"
             "  \"peak_rss_bytes\": %.0f,\n"
             "  \"edge_trial_steps_per_s\": %.6g,\n"
             "  \"mean_down_fraction\": %.8f, \"final_down_fraction\": %.8f\n}\n",
-            fl_model_vertex_count(md), edges, trials, T, fl_sim_backend(sim), device, tm->load, tm->run,
-            T ? stepping / T : 0.0, stepping, tm->write, tm->total, (double)ru.ru_maxrss * 1024.0,
+            fl_model_vertex_count(md), edges, trials, T, fl_sim_backend(sim), device, fl_sim_hit_form(sim), tm->load,
+            tm->run, T ? stepping / T : 0.0, stepping, tm->write, tm->total, (double)ru.ru_maxrss * 1024.0,
             stepping > 0 ? edges * trials * T / stepping : 0.0, T ? mean_down : df[0], df[T]);
     if (fclose(f) != 0)
         return fl_cli_fail(73, "--stats-json: cannot write '%s': %s", path, strerror(errno));
