@@ -190,31 +190,18 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
         for (uint32_t w = 0; w < nw; w++)
             fl_pool_grant(g, s, m, w);
 
-    if (L->propagation == FL_PROP_SYNCHRONOUS && b->pk->push) {
+    if (L->propagation == FL_PROP_SYNCHRONOUS) {
         /* push mode: each step pushes D(t+1) for the next; the first pushes D(t) */
-        if (b->pushed != t) {
+        int push = b->pk->push;
+        if (push && b->pushed != t) {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
             for (uint32_t u = 0; u < n; u++)
                 for (uint32_t w = 0; w < nw; w++)
                     fl_push_all(g, s, rng_for(b, t, w), u, w);
         }
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
-        for (uint32_t v = 0; v < n; v++)
-            for (uint32_t w = 0, nwb; w < nw; w += nwb) {
-                nwb = FL_GROUP_WORDS - (b->gword0 + w) % FL_GROUP_WORDS;
-                nwb = nwb < nw - w ? nwb : nw - w;
-                fl_step_words(g, s, rng_for(b, t, w), v, w, nwb);
-            }
-        b->s.I = s.In; /* I is all clear again: it takes the next step's hits */
-        b->s.In = s.I;
-        b->s.Iv = s.Ivn;
-        b->s.Ivn = s.Iv;
-        memset(b->s.Ivn, 0, n);
-        b->pushed = t + 1;
-    } else if (L->propagation == FL_PROP_SYNCHRONOUS) {
-#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
         for (uint32_t v = 0; v < n; v++) {
-            if (v + PREFETCH_AHEAD < n)
+            if (!push && v + PREFETCH_AHEAD < n) /* push mode reads no in-neighbour */
                 prefetch_sources(g, s.D, v + PREFETCH_AHEAD);
             for (uint32_t w = 0, nwb; w < nw; w += nwb) {
                 /* the words of v up to the end of their group */
@@ -222,6 +209,14 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
                 nwb = nwb < nw - w ? nwb : nw - w;
                 fl_step_words(g, s, rng_for(b, t, w), v, w, nwb);
             }
+        }
+        if (push) {
+            b->s.I = s.In; /* I is all clear again: it takes the next step's hits */
+            b->s.In = s.I;
+            b->s.Iv = s.Ivn;
+            b->s.Ivn = s.Iv;
+            memset(b->s.Ivn, 0, n);
+            b->pushed = t + 1;
         }
     } else {
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
