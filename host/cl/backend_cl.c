@@ -623,23 +623,24 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
             ARG(k, A_T, t);
     }
     RUN(K_POOL, 2, nw, b->pk->npool);
-    if (push_steps(b)) {
-        /* each step pushes D(t+1) for the next (kernels/step.h); the first pushes D(t) */
-        if (b->pushed != t)
+    if (b->L->propagation == FL_PROP_SYNCHRONOUS) {
+        /* push mode: each step pushes D(t+1) for the next (kernels/step.h); the first pushes D(t) */
+        if (push_steps(b) && b->pushed != t)
             RUN(K_PUSH, 2, nw, n);
         RUN(K_STEP, 2, nw, n);
-        cl_mem tmp = b->I;
-        b->I = b->In; /* clear again: it takes the next step's hits */
-        b->In = tmp;
-        tmp = b->Iv;
-        b->Iv = b->Ivn;
-        b->Ivn = tmp;
-        static const cl_uchar zero = 0;
-        if (n)
-            CL_OK(clEnqueueFillBuffer(b->queue, b->Ivn, &zero, 1, 0, n, 0, NULL, NULL), "clEnqueueFillBuffer (hits)");
-        b->pushed = t + 1;
-    } else if (b->L->propagation == FL_PROP_SYNCHRONOUS) {
-        RUN(K_STEP, 2, nw, n);
+        if (push_steps(b)) {
+            cl_mem tmp = b->I;
+            b->I = b->In; /* clear again: it takes the next step's hits */
+            b->In = tmp;
+            tmp = b->Iv;
+            b->Iv = b->Ivn;
+            b->Ivn = tmp;
+            static const cl_uchar zero = 0;
+            if (n)
+                CL_OK(clEnqueueFillBuffer(b->queue, b->Ivn, &zero, 1, 0, n, 0, NULL, NULL),
+                      "clEnqueueFillBuffer (hits)");
+            b->pushed = t + 1;
+        }
     } else {
         RUN(K_BASE, 2, nw, n);
         for (uint32_t round = 0;; round++) {
