@@ -216,11 +216,18 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
         status = FL_E_USAGE;
         goto cleanup;
     }
+    if (opt->hits != FL_HITS_AUTO && opt->hits != FL_HITS_PULL) {
+        snprintf(message, message_size, "unknown hit form %d", opt->hits);
+        status = FL_E_USAGE;
+        goto cleanup;
+    }
 
     s->L.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
     status = fl_i_graph_pack(&s->pk, md, s->L.threads, message, message_size);
     if (status != FL_OK)
         goto cleanup;
+    if (opt->hits == FL_HITS_PULL)
+        fl_i_graph_pull_only(&s->pk);
 
     uint32_t gword0 = (uint32_t)(r->trial_offset / 64), gword1 = (uint32_t)(last / 64);
     s->L.nw = gword1 - gword0 + 1;
@@ -253,6 +260,7 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
         goto cleanup;
     r->backend = s->ops->name;
     r->device = s->ops->device(s->backend);
+    r->hits = fl_sim_hit_form(s);
     *out = s;
     return FL_OK;
 

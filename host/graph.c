@@ -395,6 +395,22 @@ cleanup:
     return status;
 }
 
+void fl_i_graph_pull_only(fl_packed *pk)
+{
+    for (uint32_t v = 0; v < pk->n; v++) {
+        pk->vp[v].flags &= ~FL_F_PUSH;
+        pk->vp[v].push_tab = FL_NO_INDEX;
+    }
+    free(pk->out_off);
+    free(pk->out_dst);
+    free(pk->push_pw);
+    pk->out_off = NULL;
+    pk->out_dst = NULL;
+    pk->push_pw = NULL;
+    pk->npush_pw = 0;
+    pk->push = 0;
+}
+
 void fl_i_graph_free(fl_packed *pk)
 {
     free(pk->in_off);

@@ -48,6 +48,9 @@ uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m);
 int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int threads, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);
 
+/* Drops push mode (FL_HITS_PULL): the model then pulls. */
+void fl_i_graph_pull_only(fl_packed *pk);
+
 /* The view of pk that the kernels read, for nw trial words. */
 fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw);
 

@@ -21,6 +21,7 @@ typedef struct fl_results {
     int propagation;     /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
     const char *backend; /* "openmp" */
     const char *device;  /* e.g. "CPU, 2 threads" */
+    const char *hits;    /* "push" or "pull" (fl_sim_hit_form) */
 
     double *down_fraction;         /* [T+1] */
     double *system_down;           /* [T+1] */

@@ -92,6 +92,14 @@ enum fl_backend {
     FL_BACKEND_OPENCL = 2  /* an OpenCL device; FL_E_BACKEND when there is none */
 };
 
+/* How the steps draw the hits (docs/model.md, "Push mode").  Both forms
+ * draw the law of MODEL.md; the form decides which trajectories a seed
+ * gives. */
+enum fl_hits {
+    FL_HITS_AUTO = 0, /* push mode where the model allows it (synchronous steps), else pull */
+    FL_HITS_PULL = 1  /* always pull into the targets: the form of versions before push mode */
+};
+
 /* Called after every step with the steps done and the total; a non-zero
  * return asks the run to stop (fl_sim_run then returns FL_E_INTERRUPTED).
  * When the trials run in several batches (an OpenCL device too small for
@@ -119,6 +127,7 @@ typedef struct fl_run_options {
      * else any (a GPU first).  Borrowed, read by fl_sim_create only. */
     const char *platform;
     const char *device;
+    int hits; /* enum fl_hits; FL_HITS_AUTO after init */
 } fl_run_options;
 
 void fl_run_options_init(fl_run_options *options);
@@ -172,9 +181,9 @@ const char *fl_sim_device(const fl_sim *sim);
  * platform found ..."); "" with FL_BACKEND_OPENMP. */
 const char *fl_sim_backend_note(const fl_sim *sim);
 /* How the steps draw the hits: "push" from the down sources (models whose
- * thresholds are 0 or 1 and whose q are below 1/32, synchronous steps; see
- * docs/model.md, "Push mode"), else "pull" into the targets.  Both draw the
- * law of MODEL.md; the form decides which trajectories a seed gives. */
+ * thresholds are 0 or 1 and whose q are below 1/32, synchronous steps,
+ * FL_HITS_AUTO; see docs/model.md, "Push mode"), else "pull" into the
+ * targets. */
 const char *fl_sim_hit_form(const fl_sim *sim);
 /* [steps + 1] */
 const double *fl_sim_down_fraction(const fl_sim *sim);

@@ -142,7 +142,8 @@ void ref_free(ref_out *o)
     memset(o, 0, sizeof *o);
 }
 
-int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint32_t T, int propagation, ref_out *o)
+int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint32_t T, int propagation, int hits,
+            ref_out *o)
 {
     uint32_t n = md->n;
     size_t T1 = (size_t)T + 1;
@@ -189,7 +190,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
 
             /* the transmission draws of every edge (in push mode, of the
              * out-edges of the vertices down at t: only those count) */
-            int push = pk.push && propagation == FL_PROP_SYNCHRONOUS;
+            int push = pk.push && propagation == FL_PROP_SYNCHRONOUS && hits == FL_HITS_AUTO;
             for (uint64_t e = 0; e < md->m; e++)
                 X[e] = push ? 0 : draw(fl_i_edge_q(md, e), seed, t, trial, (uint32_t)e, FL_RNG_HIT);
             for (uint32_t u = 0; push && u < n; u++)

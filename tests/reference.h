@@ -24,7 +24,8 @@ typedef struct ref_out {
 } ref_out;
 
 /* Runs trials first .. first+N-1; returns 0, or -1 when out of memory. */
-int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint32_t T, int propagation, ref_out *out);
+int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint32_t T, int propagation, int hits,
+            ref_out *out);
 void ref_free(ref_out *out);
 
 #endif

@@ -268,6 +268,7 @@ static const cli_case cli_cases[] = {
     {{"run", "@small.yaml", "--threads", "0"}, 64, NULL, "--threads"},
     {{"run", "@small.yaml", "--vertex-series", "0"}, 64, NULL, "--vertex-series"},
     {{"run", "@small.yaml", "--backend", "cuda"}, 64, NULL, "--backend"},
+    {{"run", "@small.yaml", "--hits", "push"}, 64, NULL, "--hits"},
     {{"run"}, 64, NULL, NULL},
     {{"run", "@small.yaml", "@small.yaml"}, 64, NULL, NULL},
     {{"check"}, 64, NULL, NULL},
@@ -591,9 +592,9 @@ static void test_results_content(void)
 
     /* root attributes */
     static const char *const attrs[] = {
-        "Conventions", "title",   "faultline_version", "model_name", "model_yaml",  "model_sha256",
-        "seed",        "trials",  "trial_offset",      "steps",      "propagation", "backend",
-        "device",      "created", "command",           "complete"};
+        "Conventions", "title",  "faultline_version", "model_name", "model_yaml",  "model_sha256",
+        "seed",        "trials", "trial_offset",      "steps",      "propagation", "backend",
+        "device",      "hits",   "created",           "command",    "complete"};
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         if (H5Aexists(f, attrs[i]) <= 0)
             fprintf(stderr, "\n  attribute '%s' missing", attrs[i]);
@@ -609,6 +610,7 @@ static void test_results_content(void)
     CU_ASSERT(str_attr(f, "faultline_version", s, sizeof s) == 0 && !strcmp(s, FL_VERSION_STRING));
     CU_ASSERT(str_attr(f, "model_yaml", s, sizeof s) == 0 && !strcmp(s, small_yaml));
     CU_ASSERT(str_attr(f, "propagation", s, sizeof s) == 0 && !strcmp(s, "synchronous"));
+    CU_ASSERT(str_attr(f, "hits", s, sizeof s) == 0 && !strcmp(s, "pull")); /* thresholds 2, q = 1 */
     CU_ASSERT(str_attr(f, "model_sha256", s, sizeof s) == 0 && strlen(s) == 64);
     CU_ASSERT(str_attr(f, "command", s, sizeof s) == 0 && strstr(s, "--trial-offset 5") != NULL);
 
@@ -705,6 +707,41 @@ static uint32_t *down_count(const char *path, size_t *count)
     return dc;
 }
 
+/* The hit form: a model in push mode (q < 1/32, thresholds 1) says "push"
+ * in --stats-json and in the results' `hits` attribute; --hits pull makes
+ * it pull, with other trajectories of the same law. */
+static void test_run_hits(void)
+{
+    PATH(dir, fresh_dir("hits"));
+    tu_write("hits/sparse.yaml",
+             "faultline: 1\nname: sparse\n"
+             "defaults: { on_dependency: crash, p_fail: 0.05, p_repair: 0.2 }\n"
+             "vertices: [{name: a}, {name: b}, {name: c}]\n"
+             "edges: [{from: a, to: b, q: 0.02}, {from: b, to: c, q: 0.02}, {from: c, to: a, q: 0.02}]\n"
+             "simulation: { steps: 30, trials: 500, seed: 9 }\n");
+    static char text[4096];
+    const char *forms[] = {"push", "pull"};
+    for (int i = 0; i < 2; i++) {
+        PATH(res, tmp(i ? "hits/pull.h5" : "hits/push.h5"));
+        PATH(js, tmp(i ? "hits/pull.json" : "hits/push.json"));
+        if (i)
+            CLI("run", tmp("hits/sparse.yaml"), "-o", res, "--quiet", "--stats-json", js, "--hits", "pull");
+        else
+            CLI("run", tmp("hits/sparse.yaml"), "-o", res, "--quiet", "--stats-json", js);
+        CHECK_CLI(code == 0);
+        slurp(js, text, sizeof text);
+        char want[32];
+        snprintf(want, sizeof want, "\"hits\": \"%s\"", forms[i]);
+        CU_ASSERT(strstr(text, want) != NULL);
+        hid_t f = H5Fopen(res, H5F_ACC_RDONLY, H5P_DEFAULT);
+        char s[64];
+        CU_ASSERT(f >= 0 && str_attr(f, "hits", s, sizeof s) == 0 && !strcmp(s, forms[i]));
+        if (f >= 0)
+            H5Fclose(f);
+    }
+    CU_ASSERT_EQUAL(entries(dir, 5), 5); /* no temporaries left */
+}
+
 static void test_threads_identical(void)
 {
     PATH(a, tmp("t1.h5"));
@@ -781,6 +818,7 @@ int main(void)
     CU_add_test(s, "check prints the model's sizes", test_check);
     CU_add_test(s, "run writes OUT, progress, summary; info reads it", test_run_writes_file);
     CU_add_test(s, "--stats-json writes the phase times; a bad PATH fails first", test_run_stats_json);
+    CU_add_test(s, "--hits: push mode where the model allows it, pull on demand", test_run_hits);
     CU_add_test(s, "a failed run leaves nothing at OUT", test_run_errors_leave_nothing);
     CU_add_test(s, "SIGTERM: exit 75 and nothing at OUT", test_interrupted_run);
     CU_add_test(s, "default output MODEL-stem.h5 in the current directory", test_default_output);

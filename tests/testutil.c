@@ -72,8 +72,15 @@ fl_model *tu_load_generated(uint32_t n, uint32_t seed)
 fl_sim *tu_run(const fl_model *md, int64_t trials, int64_t steps, int64_t seed, uint64_t offset, int threads,
                int propagation, uint32_t series)
 {
+    return tu_run_hits(md, trials, steps, seed, offset, threads, propagation, series, FL_HITS_AUTO);
+}
+
+fl_sim *tu_run_hits(const fl_model *md, int64_t trials, int64_t steps, int64_t seed, uint64_t offset, int threads,
+                    int propagation, uint32_t series, int hits)
+{
     fl_run_options o;
     fl_run_options_init(&o);
+    o.hits = hits;
     o.trials = trials;
     o.steps = steps;
     o.seed = seed;

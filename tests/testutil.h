@@ -36,6 +36,9 @@ fl_model *tu_load_generated(uint32_t n, uint32_t seed);
  * Returns the finished sim or NULL (the current test fails). */
 fl_sim *tu_run(const fl_model *md, int64_t trials, int64_t steps, int64_t seed, uint64_t offset, int threads,
                int propagation, uint32_t series);
+/* tu_run with the hit form (enum fl_hits). */
+fl_sim *tu_run_hits(const fl_model *md, int64_t trials, int64_t steps, int64_t seed, uint64_t offset, int threads,
+                    int propagation, uint32_t series, int hits);
 
 /* Fraction of trials with vertex v down at step t (needs series stride 1). */
 double tu_vertex_down(const fl_sim *sim, uint32_t n, uint32_t t, uint32_t v);

@@ -24,7 +24,7 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "  run MODEL [-o OUT.h5] [--trials N] [--steps T] [--seed S] [--trial-offset I]\n"
                                  "            [--backend auto|openmp|opencl] [--platform P] [--device D]\n"
                                  "            [--threads N] [--vertex-series STRIDE] [--propagation MODE] [--quiet]\n"
-                                 "            [--stats-json PATH]\n"
+                                 "            [--stats-json PATH] [--hits auto|pull]\n"
                                  "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
                                  "  check MODEL         validate; print vertices, edges, classes, targets\n"
                                  "  info FILE.h5        summarize a results file\n"
@@ -307,6 +307,7 @@ static int cmd_run(int argc, char **argv)
                                           {"resume", required_argument, 0, 'R'},
                                           {"quiet", no_argument, 0, 'q'},
                                           {"stats-json", required_argument, 0, 'S'},
+                                          {"hits", required_argument, 0, 'H'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     fl_run_options opt;
@@ -353,6 +354,14 @@ static int cmd_run(int argc, char **argv)
                 opt.propagation = FL_PROP_INSTANT;
             else
                 return fl_cli_fail(64, "--propagation: '%s' is not synchronous or instant", optarg);
+            break;
+        case 'H':
+            if (!strcmp(optarg, "auto"))
+                opt.hits = FL_HITS_AUTO;
+            else if (!strcmp(optarg, "pull"))
+                opt.hits = FL_HITS_PULL;
+            else
+                return fl_cli_fail(64, "--hits: '%s' is not auto or pull", optarg);
             break;
         case 'b': backend = optarg; break;
         case 'P': opt.platform = optarg; break;
