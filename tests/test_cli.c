@@ -738,6 +738,9 @@ static void test_run_hits(void)
         CU_ASSERT(f >= 0 && str_attr(f, "hits", s, sizeof s) == 0 && !strcmp(s, forms[i]));
         if (f >= 0)
             H5Fclose(f);
+        CLI("info", res);
+        snprintf(want, sizeof want, "hits          %s", forms[i]);
+        CHECK_CLI(code == 0 && strstr(out, want) != NULL);
     }
     CU_ASSERT_EQUAL(entries(dir, 5), 5); /* no temporaries left */
 }

@@ -408,6 +408,9 @@ int fl_cli_info(const char *path, FILE *out, FILE *err)
     print_u64_attr(out, file, "steps", "steps");
     print_u64_attr(out, file, "seed", "seed");
     print_string_attr(out, file, "propagation", "propagation");
+    char hits[16];
+    if (read_string_attr(file, "hits", hits, sizeof hits) == 0) /* files from before push mode: pulled */
+        fprintf(out, "%-14s%s\n", "hits", hits);
     print_string_attr(out, file, "backend", "backend");
     print_string_attr(out, file, "device", "device");
     print_string_attr(out, file, "created", "created");
