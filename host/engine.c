@@ -223,11 +223,10 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
     }
 
     s->L.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-    status = fl_i_graph_pack(&s->pk, md, s->L.threads, message, message_size);
+    int may_push = opt->hits == FL_HITS_AUTO && r->propagation == FL_PROP_SYNCHRONOUS;
+    status = fl_i_graph_pack(&s->pk, md, may_push, s->L.threads, message, message_size);
     if (status != FL_OK)
         goto cleanup;
-    if (opt->hits == FL_HITS_PULL)
-        fl_i_graph_pull_only(&s->pk);
 
     uint32_t gword0 = (uint32_t)(r->trial_offset / 64), gword1 = (uint32_t)(last / 64);
     s->L.nw = gword1 - gword0 + 1;
@@ -470,7 +469,7 @@ const char *fl_sim_backend_note(const fl_sim *s)
 }
 const char *fl_sim_hit_form(const fl_sim *s)
 {
-    return s->pk.push && s->L.propagation == FL_PROP_SYNCHRONOUS ? "push" : "pull";
+    return s->pk.push ? "push" : "pull";
 }
 const double *fl_sim_down_fraction(const fl_sim *s)
 {

@@ -234,7 +234,23 @@ static int pack_in_edges(fl_packed *pk, const fl_model *md, uint32_t *fill, int 
     return FL_OK;
 }
 
-int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, size_t err_size)
+/* The pull form's arrays: the in-edges by target and the hit tables. */
+static int pack_pull(fl_packed *pk, const fl_model *md, uint32_t *fill, int threads)
+{
+    uint32_t n = md->n;
+    pk->in_off = xcalloc((size_t)n + 1, sizeof *pk->in_off);
+    pk->in_src = xcalloc(md->m, sizeof *pk->in_src);
+    pk->in_eid = xcalloc(md->m, sizeof *pk->in_eid);
+    pk->in_q = xcalloc(md->m, sizeof *pk->in_q);
+    pk->in_w = xcalloc(md->m, sizeof *pk->in_w);
+    if (!pk->in_off || !pk->in_src || !pk->in_eid || !pk->in_q || !pk->in_w)
+        return FL_E_NOMEM;
+    memset(fill, 0, ((size_t)n + 1) * sizeof *fill);
+    int status = pack_in_edges(pk, md, fill, threads);
+    return status == FL_OK ? pack_hit_tables(pk) : status;
+}
+
+int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int may_push, int threads, char *err, size_t err_size)
 {
     int status = FL_E_NOMEM;
     uint32_t n = md->n;
@@ -246,11 +262,6 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
     pk->ntarget = md->ntarget;
     pk->target_k = md->target_k;
 
-    pk->in_off = xcalloc((size_t)n + 1, sizeof *pk->in_off);
-    pk->in_src = xcalloc(md->m, sizeof *pk->in_src);
-    pk->in_eid = xcalloc(md->m, sizeof *pk->in_eid);
-    pk->in_q = xcalloc(md->m, sizeof *pk->in_q);
-    pk->in_w = xcalloc(md->m, sizeof *pk->in_w);
     pk->sup_off = xcalloc((size_t)n + 1, sizeof *pk->sup_off);
     pk->sup_src = xcalloc(md->ns, sizeof *pk->sup_src);
     pk->sup_eid = xcalloc(md->ns, sizeof *pk->sup_eid);
@@ -260,8 +271,8 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
     pk->init_P = xcalloc(n, sizeof *pk->init_P);
     pool_slot = xcalloc(n, sizeof *pool_slot);
     fill = xcalloc((size_t)n + 1, sizeof *fill);
-    if (!pk->in_off || !pk->in_src || !pk->in_eid || !pk->in_q || !pk->in_w || !pk->sup_off || !pk->sup_src ||
-        !pk->sup_eid || !pk->vp || !pk->target || !pk->init_C || !pk->init_P || !pool_slot || !fill)
+    if (!pk->sup_off || !pk->sup_src || !pk->sup_eid || !pk->vp || !pk->target || !pk->init_C || !pk->init_P ||
+        !pool_slot || !fill)
         goto cleanup;
     if (md->m > UINT32_MAX || md->ns > UINT32_MAX) {
         snprintf(err, err_size, "%s: more than 2^32 - 1 edges are not supported", md->path);
@@ -269,11 +280,7 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
         goto cleanup;
     }
 
-    if (pack_in_edges(pk, md, fill, threads) != FL_OK)
-        goto cleanup;
-
     /* supervisors, stable by supervised vertex */
-    memset(fill, 0, ((size_t)n + 1) * sizeof *fill);
     for (uint64_t e = 0; e < md->ns; e++)
         pk->sup_off[md->sup_to[e] + 1]++;
     for (uint32_t v = 0; v < n; v++)
@@ -338,6 +345,7 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
         q->detect_delay = p->detect_delay;
         q->pool = FL_NO_INDEX;
         q->push_tab = FL_NO_INDEX;
+        q->hit_tab = FL_NO_INDEX;
         if (p->on_dependency == FL_DEP_CRASH)
             q->flags |= FL_F_CRASH;
         if (p->initial == FL_INIT_FORCED_DOWN)
@@ -381,9 +389,11 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int threads, char *err, s
     }
     for (uint32_t i = 0; i < md->ntarget; i++)
         pk->target[i] = md->target[i];
-    status = pack_hit_tables(pk);
-    if (status == FL_OK)
-        status = pack_push(pk, md);
+    /* push mode where the run may push and the model allows it, else the
+     * pull form's arrays (a run reads one form or the other, never both) */
+    status = may_push ? pack_push(pk, md) : FL_OK;
+    if (status == FL_OK && !pk->push)
+        status = pack_pull(pk, md, fill, threads);
 
 cleanup:
     free(fill);
@@ -393,22 +403,6 @@ cleanup:
     if (status != FL_OK)
         fl_i_graph_free(pk);
     return status;
-}
-
-void fl_i_graph_pull_only(fl_packed *pk)
-{
-    for (uint32_t v = 0; v < pk->n; v++) {
-        pk->vp[v].flags &= ~FL_F_PUSH;
-        pk->vp[v].push_tab = FL_NO_INDEX;
-    }
-    free(pk->out_off);
-    free(pk->out_dst);
-    free(pk->push_pw);
-    pk->out_off = NULL;
-    pk->out_dst = NULL;
-    pk->push_pw = NULL;
-    pk->npush_pw = 0;
-    pk->push = 0;
 }
 
 void fl_i_graph_free(fl_packed *pk)

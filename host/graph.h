@@ -15,8 +15,8 @@
 typedef struct fl_packed {
     uint32_t n, npool, ntarget, target_k;
     uint64_t m, ns;
-    uint64_t *in_off;                        /* [n+1] */
-    uint32_t *in_src, *in_eid, *in_q, *in_w; /* [m] */
+    uint64_t *in_off;                        /* [n+1], NULL in push mode */
+    uint32_t *in_src, *in_eid, *in_q, *in_w; /* [m], NULL in push mode */
     uint64_t *sup_off;                       /* [n+1] */
     uint32_t *sup_src, *sup_eid;             /* [ns] */
     fl_vparam *vp;                           /* [n] */
@@ -44,12 +44,13 @@ uint32_t fl_i_prob_fixed(double p);
 /* P(Binomial(m, q) >= k) in fixed point, q itself fixed point (host/graph.c). */
 uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m);
 
-/* The packed form of model, with up to `threads` OpenMP threads. */
-int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int threads, char *err, size_t err_size);
+/* The packed form of model, with up to `threads` OpenMP threads.  may_push:
+ * the run steps synchronously and does not ask for the pull form, so push
+ * mode is packed when the model allows it (pk->push), and then only its
+ * arrays (out-edges; in_* NULL, no hit tables); otherwise the pull form's
+ * (in-edges by target, hit tables; out_* NULL). */
+int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int may_push, int threads, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);
-
-/* Drops push mode (FL_HITS_PULL): the model then pulls. */
-void fl_i_graph_pull_only(fl_packed *pk);
 
 /* The view of pk that the kernels read, for nw trial words. */
 fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw);

@@ -158,7 +158,8 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
     long *a = calloc(n + 1, sizeof(long)), *K = calloc(n + 1, sizeof(long));
     fl_packed pk;
     char err[256];
-    if (fl_i_graph_pack(&pk, md, 1, err, sizeof err) != FL_OK)
+    if (fl_i_graph_pack(&pk, md, propagation == FL_PROP_SYNCHRONOUS && hits == FL_HITS_AUTO, 1, err, sizeof err) !=
+        FL_OK)
         return -1;
     int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn && kn &&
              Dn && req && F && X && a && K;
@@ -190,7 +191,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
 
             /* the transmission draws of every edge (in push mode, of the
              * out-edges of the vertices down at t: only those count) */
-            int push = pk.push && propagation == FL_PROP_SYNCHRONOUS && hits == FL_HITS_AUTO;
+            int push = pk.push; /* packed only where this run may push */
             for (uint64_t e = 0; e < md->m; e++)
                 X[e] = push ? 0 : draw(fl_i_edge_q(md, e), seed, t, trial, (uint32_t)e, FL_RNG_HIT);
             for (uint32_t u = 0; push && u < n; u++)

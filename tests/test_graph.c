@@ -692,8 +692,8 @@ static void test_pack_in_edges(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_packed a, b;
     char why[256];
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&a, md, 1, why, sizeof why), FL_OK);
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&b, md, 3, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&a, md, 0, 1, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&b, md, 0, 3, why, sizeof why), FL_OK);
     uint64_t m = md->m, bad = 0;
     uint64_t *indeg = calloc(md->n, sizeof *indeg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(indeg);
@@ -734,11 +734,13 @@ static int packs_push(const char *yaml)
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_packed pk;
     char why[256];
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 1, why, sizeof why), FL_OK);
     int push = (int)pk.push;
     for (uint32_t v = 0; v < md->n; v++)
         CU_ASSERT_EQUAL((pk.vp[v].flags & FL_F_PUSH) != 0, push);
+    /* one form's arrays, never both */
     CU_ASSERT_EQUAL(pk.out_off != NULL, push);
+    CU_ASSERT_EQUAL(pk.in_off == NULL && pk.in_src == NULL, push);
     fl_i_graph_free(&pk);
     fl_model_destroy(&md);
     return push;
@@ -775,7 +777,7 @@ static void test_pack_push(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_packed pk;
     char why[256];
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 2, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 2, why, sizeof why), FL_OK);
     CU_ASSERT_FATAL(pk.push && pk.out_off && pk.out_dst && pk.push_pw);
     uint64_t *next = calloc(md->n, sizeof *next), bad = 0;
     CU_ASSERT_PTR_NOT_NULL_FATAL(next);
@@ -797,8 +799,16 @@ static void test_pack_push(void)
     fl_model_destroy(&md);
     md = tu_load_generated(3000, 7);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 2, why, sizeof why), FL_OK);
-    CU_ASSERT(!pk.push && !pk.out_off);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 2, why, sizeof why), FL_OK);
+    CU_ASSERT(!pk.push && !pk.out_off && pk.in_off);
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+    /* a push-mode model packed for a run that may not push (instant steps,
+     * --hits pull): the pull form */
+    md = tu_load_generated(300, 6);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 0, 2, why, sizeof why), FL_OK);
+    CU_ASSERT(!pk.push && !pk.out_off && pk.in_off && pk.in_src);
     fl_i_graph_free(&pk);
     fl_model_destroy(&md);
 }

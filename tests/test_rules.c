@@ -444,7 +444,7 @@ static void test_hit_push_mode(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_packed pk;
     char why[256];
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 1, why, sizeof why), FL_OK);
     CU_ASSERT(pk.push); /* else this test would check the pull form again */
     fl_i_graph_free(&pk);
     fl_model_destroy(&md);

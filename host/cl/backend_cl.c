@@ -293,11 +293,12 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     const void *host[G_COUNT] = {pk->in_off,  pk->in_src,  pk->in_eid,  pk->in_q,    pk->in_w,
                                  pk->sup_off, pk->sup_src, pk->sup_eid, pk->vp,      pk->pp,
                                  pk->members, pk->hit_tab, pk->out_off, pk->out_dst, pk->push_pw};
-    size_t bytes[G_COUNT] = {n1 * 8,
-                             pk->m * 4,
-                             pk->m * 4,
-                             pk->m * 4,
-                             pk->m * 4,
+    size_t in = pk->in_src ? pk->m * 4 : 0; /* no in-edges in push mode */
+    size_t bytes[G_COUNT] = {pk->in_off ? n1 * 8 : 0,
+                             in,
+                             in,
+                             in,
+                             in,
                              n1 * 8,
                              pk->ns * 4,
                              pk->ns * 4,
