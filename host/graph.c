@@ -3,8 +3,8 @@
  *
  * In-edges are grouped by target (CSR) so that a step pulls: each
  * (vertex, word) work-item reads its in-neighbours and writes only its own
- * words, with no atomics.  Models in push mode (pack_push) also get their
- * out-edges grouped by source.  Within a target, edges keep their listing order
+ * words, with no atomics.  Runs in push mode (pack_push) get their
+ * out-edges grouped by source instead.  Within a target, edges keep their listing order
  * and carry their model index, which is what the random counters use, so a
  * future reordering of vertices or edges for locality cannot change a
  * result.  Counters get bit-sliced planes only where the model reads them.
@@ -122,14 +122,12 @@ static int pack_push(fl_packed *pk, const fl_model *md)
     for (uint32_t v = 0; v < n; v++)
         if (pk->vp[v].theta > 1u)
             return FL_OK;
-    uint32_t *src_q = malloc((size_t)n * sizeof *src_q);
+    uint32_t *src_q = xcalloc(n, sizeof *src_q); /* 0: no out-edge seen yet */
     pk->out_off = xcalloc((size_t)n + 1, sizeof *pk->out_off);
     if (!src_q || !pk->out_off) {
         free(src_q);
         return FL_E_NOMEM;
     }
-    for (uint32_t v = 0; v < n; v++)
-        src_q[v] = 0;
     int ok = 1;
     for (uint64_t e = 0; e < m && ok; e++) {
         uint32_t u = md->edge_from[e], q = fl_i_prob_fixed(fl_i_edge_q(md, e));

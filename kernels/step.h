@@ -364,9 +364,7 @@ FL_INLINE fl_u32 fl_hit_slots(FL_GLOBAL const fl_u32 *tab, const fl_word *c, fl_
     fl_word rest = c[0] | c[1] | c[2] | c[3] | c[4];
     fl_u32 nd = 0;
     for (fl_u32 m = 1; rest != 0 && m <= FL_COUNT_MAX_DEG; m++) {
-        fl_word eq = rest;
-        for (fl_u32 b = 0; b < 5u; b++)
-            eq &= ((m >> b) & 1u) ? c[b] : ~c[b];
+        fl_word eq = fl_count_is(c, m, rest);
         if (eq == 0)
             continue;
         rest &= ~eq;

@@ -541,6 +541,15 @@ static int launch(cl_backend *b, int k, cl_uint dims, size_t dim0, size_t dim1, 
             return st_;                                                                                                \
     } while (0)
 
+/* Push mode: zeroes the first `bytes` bytes of a plane of hits or marks. */
+static int clear_hits(cl_backend *b, cl_mem mem, size_t bytes, char *err, size_t err_size)
+{
+    static const cl_uchar zero = 0;
+    if (bytes)
+        CL_OK(clEnqueueFillBuffer(b->queue, mem, &zero, 1, 0, bytes, 0, NULL, NULL), "clEnqueueFillBuffer (hits)");
+    return FL_OK;
+}
+
 static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_size)
 {
     cl_backend *b = self;
@@ -573,13 +582,13 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
     ARG(K_INIT_PLANES, 3, b->cnt);
     RUN(K_INIT_PLANES, 2, nw, pk->nplanes);
     if (push_steps(b)) { /* no hits pushed yet */
-        static const cl_uchar zero = 0;
         cl_mem clear[] = {b->I, b->In, b->Iv, b->Ivn};
         size_t bytes[] = {(size_t)pk->n * nw * 8, (size_t)pk->n * nw * 8, pk->n, pk->n};
-        for (int i = 0; i < 4; i++)
-            if (bytes[i])
-                CL_OK(clEnqueueFillBuffer(b->queue, clear[i], &zero, 1, 0, bytes[i], 0, NULL, NULL),
-                      "clEnqueueFillBuffer (hits)");
+        for (int i = 0; i < 4; i++) {
+            int st = clear_hits(b, clear[i], bytes[i], err, err_size);
+            if (st != FL_OK)
+                return st;
+        }
     }
     b->pushed = UINT32_MAX;
     /* the tallies' constant arguments */
@@ -636,10 +645,9 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
             tmp = b->Iv;
             b->Iv = b->Ivn;
             b->Ivn = tmp;
-            static const cl_uchar zero = 0;
-            if (n)
-                CL_OK(clEnqueueFillBuffer(b->queue, b->Ivn, &zero, 1, 0, n, 0, NULL, NULL),
-                      "clEnqueueFillBuffer (hits)");
+            int st = clear_hits(b, b->Ivn, n, err, err_size);
+            if (st != FL_OK)
+                return st;
             b->pushed = t + 1;
         }
     } else {
