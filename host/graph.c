@@ -97,6 +97,10 @@ static int pack_hit_tables(fl_packed *pk)
         }
         last = i;
         vp->hit_tab = i * TAB_LEN;
+        /* a crashed lane draws its repair from the hit's uniform
+         * (fl_repair_purpose); a sparse p_repair keeps its own stream */
+        if ((vp->flags & FL_F_CRASH) && !(vp->flags & FL_F_FORCED) && vp->p_repair >= FL_SPARSE_P)
+            vp->flags |= FL_F_LANE_U;
     }
     pk->nhit_tab = nkeys * TAB_LEN;
     return FL_OK;

@@ -40,6 +40,7 @@
 #define FL_F_POOLED 8u     /* has a pool */
 #define FL_F_PERM 16u      /* P can be set (p_permanent > 0 or initially permanent): else P = B = 0 always */
 #define FL_F_PUSH 32u      /* synchronous steps take v's hit from the plane fl_push_word fills (push mode) */
+#define FL_F_LANE_U 64u    /* crash, a hit table, bit-sliced p_repair: repair and hit share U (fl_repair_purpose) */
 
 /* In-degree up to which a vertex whose in-edges share q and weight draws
  * its hit directly from the count of down in-neighbours (fl_hit_count). */
@@ -187,11 +188,38 @@ FL_INLINE void fl_crash_draws(fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 nwb, cons
 }
 
 /*
+ * The purpose of v's self-repair draw.  A `crash` vertex that draws its hit
+ * from a table (fl_hit_count) with a bit-sliced p_repair (FL_F_LANE_U, set
+ * by host/graph.c) compares each lane's one uniform of purpose FL_RNG_HITV
+ * with p_repair where the lane is crashed at t and with its hit probability
+ * where it is up: the two sets of lanes are disjoint (a crashed lane is
+ * never hit, an up one never repaired), so every draw that is used is still
+ * independent of every other, and the law is MODEL.md's.  One comparison
+ * then decides both (fl_step_words_n): about 4.4 Philox blocks a word of
+ * the dense SIS step instead of 6.6.
+ */
+FL_INLINE fl_u32 fl_repair_purpose(fl_vparam vp)
+{
+    return (vp.flags & FL_F_LANE_U) ? FL_RNG_HITV : FL_RNG_REPAIR;
+}
+
+/* The lanes of v crashed at t whose repair is a draw (case "otherwise" of
+ * step 2: neither permanent nor booting), given C = C(t). */
+FL_INLINE fl_word fl_repair_lanes(fl_state s, fl_vparam vp, fl_u64 at, fl_word C)
+{
+    if (C == 0 || (vp.flags & FL_F_FORCED))
+        return 0;
+    return (vp.flags & FL_F_PERM) ? C & ~s.P[at] & ~s.B[at] : C;
+}
+
+/*
  * Steps 2 and 3 without the hit, given the crash draws F (fl_crash_draws):
  * returns C(t+1) as it would be with I = 0 ("Cb"), and writes P(t+1), B(t+1)
- * and the boot countdown of v.
+ * and the boot countdown of v.  With `given`, the self-repair draw of the
+ * lanes of fl_repair_lanes is R (drawn with the hit, fl_step_words_n).
  */
-FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w, fl_word F)
+FL_INLINE fl_word fl_vertex_base_r(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w, fl_word F,
+                                   const int given, fl_word R_given)
 {
     fl_vparam vp = g->vp[v];
     fl_u32 nw = g->nw;
@@ -249,7 +277,7 @@ FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32
         Bn |= wait;
     }
     if (other) {
-        fl_word R = fl_bernoulli(r, v, FL_RNG_REPAIR, vp.p_repair, other);
+        fl_word R = given ? R_given : fl_bernoulli(r, v, fl_repair_purpose(vp), vp.p_repair, other);
         if (vp.flags & FL_F_SUPERVISED) {
             fl_word ask = other & ~R;
             if (ask)
@@ -269,6 +297,11 @@ FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32
         s.B[at] = Bn;
     }
     return Cb;
+}
+
+FL_INLINE fl_word fl_vertex_base(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w, fl_word F)
+{
+    return fl_vertex_base_r(g, s, r, v, w, F, 0, 0);
 }
 
 /* The lanes in which a hit can still change v's state, given Cb. */
@@ -353,11 +386,38 @@ FL_INLINE fl_word fl_count_is(const fl_word *c, fl_u32 m, fl_word rest)
     return rest;
 }
 
-/* The lanes of the count c (5 planes) by value m, with P = tab[m]: those
- * with P = 1 into *yes, those with 0 < P < 1 into slots (lanes[i], prob[i])
- * and *open, one slot per m.  regs: every slot is written at a constant
- * index (registers on a GPU; the caller zeroes them).  Returns the slots
- * used, or max + 1 when more than max were needed. */
+/* Adds the lanes eq, each to be compared with probability p, to the slots
+ * of fl_hit_compare: into *yes when p = 1, slot nd (and *open) when
+ * 0 < p < 1.  regs: the slot is written at a constant index (registers on
+ * a GPU; the caller zeroes the slots).  Returns the slots used, or max + 1
+ * when more than max were needed. */
+FL_INLINE fl_u32 fl_slot_add(fl_word *lanes, fl_u32 *prob, fl_u32 nd, const fl_u32 max, const int regs, fl_word *yes,
+                             fl_word *open, fl_word eq, fl_u32 p)
+{
+    if (p == FL_P_ONE) {
+        *yes |= eq;
+        return nd;
+    }
+    if (p == 0 || eq == 0)
+        return nd;
+    if (nd >= max)
+        return max + 1u;
+    if (regs) {
+        for (fl_u32 i = 0; i < max; i++) {
+            lanes[i] = i == nd ? eq : lanes[i];
+            prob[i] = i == nd ? p : prob[i];
+        }
+    } else {
+        lanes[nd] = eq;
+        prob[nd] = p;
+    }
+    *open |= eq;
+    return nd + 1u;
+}
+
+/* The lanes of the count c (5 planes) by value m, with P = tab[m], into the
+ * slots (fl_slot_add), one slot per m.  Returns the slots used, or max + 1
+ * when more than max were needed. */
 FL_INLINE fl_u32 fl_hit_slots(FL_GLOBAL const fl_u32 *tab, const fl_word *c, fl_word *lanes, fl_u32 *prob,
                               const fl_u32 max, const int regs, fl_word *yes, fl_word *open)
 {
@@ -368,35 +428,24 @@ FL_INLINE fl_u32 fl_hit_slots(FL_GLOBAL const fl_u32 *tab, const fl_word *c, fl_
         if (eq == 0)
             continue;
         rest &= ~eq;
-        fl_u32 p = tab[m];
-        if (p == FL_P_ONE) {
-            *yes |= eq;
-        } else if (p != 0) {
-            if (nd == max)
-                return max + 1u;
-            if (regs) {
-                for (fl_u32 i = 0; i < max; i++) {
-                    lanes[i] = i == nd ? eq : lanes[i];
-                    prob[i] = i == nd ? p : prob[i];
-                }
-            } else {
-                lanes[nd] = eq;
-                prob[nd] = p;
-            }
-            nd++;
-            *open |= eq;
-        }
+        nd = fl_slot_add(lanes, prob, nd, max, regs, yes, open, eq, tab[m]);
+        if (nd > max)
+            return nd;
     }
     return nd;
 }
 
-/* I drawn against v's table at tab_off, given the count c (5 planes,
- * non-zero in some lane) of its down in-neighbours. */
-FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off)
+/* I drawn against v's table at tab_off, given the count c (5 planes) of
+ * its down in-neighbours, and in the lanes xl (disjoint from c's) the
+ * comparison with xp: the lanes in which U < their probability. */
+FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off, fl_word xl,
+                              fl_u32 xp)
 {
-    fl_word lanes[FL_COUNT_MAX_DEG], yes = 0, open = 0;
-    fl_u32 prob[FL_COUNT_MAX_DEG];
+    fl_word lanes[FL_COUNT_MAX_DEG + 1u], yes = 0, open = 0;
+    fl_u32 prob[FL_COUNT_MAX_DEG + 1u];
     fl_u32 nd = fl_hit_slots(g->hit_tab + tab_off, c, lanes, prob, FL_COUNT_MAX_DEG, 0, &yes, &open);
+    if (xl) /* the repair lanes (FL_F_LANE_U) */
+        nd = fl_slot_add(lanes, prob, nd, FL_COUNT_MAX_DEG + 1u, 0, &yes, &open, xl, xp);
     return nd >= 3u ? fl_hit_compare(r, v, lanes, prob, nd, yes, open, 1)
                     : fl_hit_compare(r, v, lanes, prob, nd, yes, open, 0);
 }
@@ -413,7 +462,8 @@ FL_INLINE fl_word fl_hit_draw(const fl_graph *g, fl_rng r, fl_u32 v, const fl_wo
  * 985 microseconds, of (b) 570 instead of 599, of (c) 9.5 instead of 10.1
  * ms); the OpenMP group path keeps fl_hit_draw, whose branches a CPU
  * predicts. */
-FL_INLINE int fl_hit_draw_regs(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off, fl_word *hit)
+FL_INLINE int fl_hit_draw_regs(const fl_graph *g, fl_rng r, fl_u32 v, const fl_word *c, fl_u32 tab_off, fl_word xl,
+                               fl_u32 xp, fl_word *hit)
 {
     fl_word lanes[FL_REG_SLOTS], yes = 0, open = 0;
     fl_u32 prob[FL_REG_SLOTS];
@@ -421,14 +471,20 @@ FL_INLINE int fl_hit_draw_regs(const fl_graph *g, fl_rng r, fl_u32 v, const fl_w
         lanes[i] = 0;
         prob[i] = 0;
     }
-    if (fl_hit_slots(g->hit_tab + tab_off, c, lanes, prob, FL_REG_SLOTS, 1, &yes, &open) > FL_REG_SLOTS)
+    fl_u32 nd = fl_hit_slots(g->hit_tab + tab_off, c, lanes, prob, FL_REG_SLOTS, 1, &yes, &open);
+    if (xl && nd <= FL_REG_SLOTS)
+        nd = fl_slot_add(lanes, prob, nd, FL_REG_SLOTS, 1, &yes, &open, xl, xp);
+    if (nd > FL_REG_SLOTS)
         return 0;
     *hit = fl_hit_compare(r, v, lanes, prob, FL_REG_SLOTS, yes, open, 1);
     return 1;
 }
 
+/* The direct hit of fl_hit_count's table at tab_off in the lanes of need,
+ * and in the lanes xl (crashed at t, disjoint from need) the comparison of
+ * the same uniforms with xp: returns the lanes hit or repaired. */
 FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r, fl_u32 v, fl_u32 w,
-                               fl_word need, fl_u32 tab_off)
+                               fl_word need, fl_u32 tab_off, fl_word xl, fl_u32 xp)
 {
     fl_word c[5] = {0, 0, 0, 0, 0}; /* counts up to 31 */
     fl_u64 deg = g->in_off[v + 1] - g->in_off[v];
@@ -436,14 +492,14 @@ FL_INLINE fl_word fl_hit_count(const fl_graph *g, FL_GLOBAL const fl_word *D, fl
                   : deg < 8u  ? fl_count_down(g, D, v, w, need, c, 3u)
                   : deg < 16u ? fl_count_down(g, D, v, w, need, c, 4u)
                               : fl_count_down(g, D, v, w, need, c, 5u);
-    if (!any)
+    if (!any && !xl)
         return 0;
 #if FL_IS_OPENCL
     fl_word hit;
-    if (fl_hit_draw_regs(g, r, v, c, tab_off, &hit))
+    if (fl_hit_draw_regs(g, r, v, c, tab_off, xl, xp, &hit))
         return hit;
 #endif
-    return fl_hit_draw(g, r, v, c, tab_off);
+    return fl_hit_draw(g, r, v, c, tab_off, xl, xp);
 }
 
 #if !FL_IS_OPENCL
@@ -489,11 +545,11 @@ FL_INLINE void fl_count_down16_nb(const fl_graph *g, const fl_word *D, fl_u32 v,
 
 /* fl_hit_draw of word k of a group whose counts are c. */
 FL_INLINE fl_word fl_hit_draw_word(const fl_graph *g, fl_rng r, fl_u32 v, fl_word c[5][FL_WORDS], fl_u32 k,
-                                   fl_u32 tab_off)
+                                   fl_u32 tab_off, fl_word xl, fl_u32 xp)
 {
     fl_word ck[5] = {c[0][k], c[1][k], c[2][k], c[3][k], c[4][k]};
     r.gword += k;
-    return fl_hit_draw(g, r, v, ck, tab_off);
+    return fl_hit_draw(g, r, v, ck, tab_off, xl, xp);
 }
 
 FL_TARGET_CLONES("avx512f", "avx2", "default")
@@ -525,7 +581,7 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r
         return 0;
     fl_u32 tab = g->vp[v].hit_tab;
     if (tab != FL_NO_INDEX)
-        return fl_hit_count(g, D, r, v, w, need, tab);
+        return fl_hit_count(g, D, r, v, w, need, tab, 0, 0);
     fl_u32 nw = g->nw;
     fl_u64 e0 = g->in_off[v], e1 = g->in_off[v + 1];
     fl_word hit = 0;
@@ -688,11 +744,90 @@ FL_INLINE void fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_vpa
 /* The whole synchronous step of v (after fl_pool_grant) for its words
  * w0 .. w0 + nwb - 1, within one group (nwb <= FL_WORDS); r is the stream
  * of word w0 (word w0 + k has gword + k). */
+/* The synchronous step of v in the pull form for its words w0 .. w0 + nwb
+ * - 1 (fl_step_words_n), given C(t) and the crash draws F.  lane_u
+ * (FL_F_LANE_U, a constant at each call so that each form compiles without
+ * the other's tests): the repair lanes Rl are drawn with the hit, in one
+ * comparison (fl_repair_purpose), and the base state after it. */
+FL_INLINE void fl_step_words_pull(const fl_graph *g, fl_state s, fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 w0,
+                                  fl_u32 nwb, const fl_word *C, const fl_word *F, const int lane_u)
+{
+    fl_u64 at = (fl_u64)v * g->nw + w0;
+    fl_word Cb[FL_WORDS], I[FL_WORDS];
+    fl_word Rl[FL_WORDS];
+    for (fl_u32 k = 0; k < nwb; k++) {
+        fl_rng rk = r;
+        rk.gword += k;
+        if (lane_u) {
+            Rl[k] = fl_repair_lanes(s, vp, at + k, C[k]);
+            I[k] = ~C[k] & ~F[k]; /* fl_hit_need of a crash vertex: Cb is F where C is 0 */
+        } else {
+            Cb[k] = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
+            I[k] = fl_hit_need(vp, C[k], Cb[k]); /* for now, the lanes to draw */
+        }
+    }
+    fl_u32 xp = vp.p_repair;
+#if !FL_IS_OPENCL
+    if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
+        fl_word c[5][FL_WORDS];
+        fl_count_down16(g, s.D, v, w0, I, c);
+        /* the words with a counted (or repair) lane, then a draw for each of
+         * them: one loop exit to mispredict instead of a branch per word */
+        fl_u32 drawn = 0;
+        for (fl_u32 k = 0; k < FL_WORDS; k++) {
+            fl_word xl = lane_u ? Rl[k] : 0;
+            drawn |= (fl_u32)((c[0][k] | c[1][k] | c[2][k] | c[3][k] | c[4][k] | xl) != 0) << k;
+            I[k] = 0;
+        }
+        if (drawn == 0xFFFFu) /* dense states: every word, a constant trip count */
+            for (fl_u32 k = 0; k < FL_WORDS; k++)
+                I[k] = fl_hit_draw_word(g, r, v, c, k, vp.hit_tab, lane_u ? Rl[k] : 0, xp);
+        else
+            for (; drawn != 0; drawn &= drawn - 1u) {
+                fl_u32 k = (fl_u32)__builtin_ctz(drawn);
+                I[k] = fl_hit_draw_word(g, r, v, c, k, vp.hit_tab, lane_u ? Rl[k] : 0, xp);
+            }
+    } else
+#endif
+    {
+        for (fl_u32 k = 0; k < nwb; k++) {
+            fl_rng rk = r;
+            rk.gword += k;
+            I[k] = lane_u ? fl_hit_count(g, s.D, rk, v, w0 + k, I[k], vp.hit_tab, Rl[k], xp)
+                          : fl_hit(g, s.D, rk, v, w0 + k, I[k]);
+        }
+    }
+    if (lane_u) /* I holds the lanes hit (up at t) or repaired (crashed) */
+        for (fl_u32 k = 0; k < nwb; k++) {
+            fl_rng rk = r;
+            rk.gword += k;
+            Cb[k] = fl_vertex_base_r(g, s, rk, v, w0 + k, F[k], 1, I[k] & Rl[k]);
+            I[k] &= ~C[k];
+        }
+    for (fl_u32 k = 0; k < nwb; k++) {
+        fl_word Cn = fl_crashed_next(vp, C[k], Cb[k], I[k]);
+        s.Dn[at + k] = fl_down_next(vp, Cn, I[k]);
+        fl_commit(g, s, vp, v, w0 + k, Cn);
+    }
+}
+
+/* fl_step_words_pull of a FL_F_LANE_U vertex, out of line: inlined beside
+ * the other form, it made that one 11 % slower (the sparse SIS step pulled,
+ * interleaved runs). */
+FL_OUTLINE void fl_step_words_lane_u(const fl_graph *g, fl_state s, fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 w0,
+                                     fl_u32 nwb, const fl_word *C, const fl_word *F)
+{
+    if (nwb == FL_WORDS) /* a whole group: constant trip counts */
+        fl_step_words_pull(g, s, r, vp, v, w0, FL_WORDS, C, F, 1);
+    else
+        fl_step_words_pull(g, s, r, vp, v, w0, nwb, C, F, 1);
+}
+
 FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     fl_vparam vp = g->vp[v];
     fl_u64 at = (fl_u64)v * g->nw + w0;
-    fl_word C[FL_WORDS], F[FL_WORDS], Cb[FL_WORDS], I[FL_WORDS];
+    fl_word C[FL_WORDS], F[FL_WORDS];
     for (fl_u32 k = 0; k < nwb; k++)
         C[k] = s.C[at + k];
     fl_crash_draws(r, vp, v, nwb, C, F);
@@ -712,43 +847,10 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
         }
         return;
     }
-    for (fl_u32 k = 0; k < nwb; k++) {
-        fl_rng rk = r;
-        rk.gword += k;
-        Cb[k] = fl_vertex_base(g, s, rk, v, w0 + k, F[k]);
-        I[k] = fl_hit_need(vp, C[k], Cb[k]); /* for now, the lanes to draw */
-    }
-#if !FL_IS_OPENCL
-    if (nwb == FL_WORDS && vp.theta != 0 && vp.hit_tab != FL_NO_INDEX) {
-        fl_word c[5][FL_WORDS];
-        fl_count_down16(g, s.D, v, w0, I, c);
-        /* the words with a counted lane, then a draw for each of them: one
-         * loop exit to mispredict instead of a branch per word */
-        fl_u32 drawn = 0;
-        for (fl_u32 k = 0; k < FL_WORDS; k++) {
-            drawn |= (fl_u32)((c[0][k] | c[1][k] | c[2][k] | c[3][k] | c[4][k]) != 0) << k;
-            I[k] = 0;
-        }
-        if (drawn == 0xFFFFu) /* dense states: every word, a constant trip count */
-            for (fl_u32 k = 0; k < FL_WORDS; k++)
-                I[k] = fl_hit_draw_word(g, r, v, c, k, vp.hit_tab);
-        else
-            for (; drawn != 0; drawn &= drawn - 1u)
-                I[__builtin_ctz(drawn)] = fl_hit_draw_word(g, r, v, c, (fl_u32)__builtin_ctz(drawn), vp.hit_tab);
-    } else
-#endif
-    {
-        for (fl_u32 k = 0; k < nwb; k++) {
-            fl_rng rk = r;
-            rk.gword += k;
-            I[k] = fl_hit(g, s.D, rk, v, w0 + k, I[k]);
-        }
-    }
-    for (fl_u32 k = 0; k < nwb; k++) {
-        fl_word Cn = fl_crashed_next(vp, C[k], Cb[k], I[k]);
-        s.Dn[at + k] = fl_down_next(vp, Cn, I[k]);
-        fl_commit(g, s, vp, v, w0 + k, Cn);
-    }
+    if (vp.flags & FL_F_LANE_U)
+        fl_step_words_lane_u(g, s, r, vp, v, w0, nwb, C, F);
+    else
+        fl_step_words_pull(g, s, r, vp, v, w0, nwb, C, F, 0);
 }
 
 FL_INLINE void fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)

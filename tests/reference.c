@@ -242,7 +242,11 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                         kn[v] = k[v] - 1;
                     }
                 } else if (C[v]) {
-                    int R = draw(p->p_repair, seed, t, trial, v, FL_RNG_REPAIR);
+                    /* a crash vertex that draws its hit from a table
+                     * repairs with the hit's uniform (docs/randomness.md) */
+                    int lane_u = p->on_dependency == FL_DEP_CRASH && pk.vp[v].hit_tab != FL_NO_INDEX && !push &&
+                                 fl_i_prob_fixed(p->p_repair) >= FL_SPARSE_P;
+                    int R = draw(p->p_repair, seed, t, trial, v, lane_u ? FL_RNG_HITV : FL_RNG_REPAIR);
                     for (uint64_t e = 0; e < md->ns; e++) {
                         uint32_t s = md->sup_from[e];
                         if (md->sup_to[e] == v && !D[s] && a[v] >= (long)p->detect_delay &&

@@ -813,6 +813,44 @@ static void test_pack_push(void)
     fl_model_destroy(&md);
 }
 
+/* The flags of vertex c (index 2) of a 3-vertex model, packed for pull. */
+static uint32_t c_flags(const char *yaml)
+{
+    fl_model *md = tu_load_text(yaml);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    fl_packed pk;
+    char why[256];
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 0, 1, why, sizeof why), FL_OK);
+    uint32_t f = pk.vp[2].flags;
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+    return f;
+}
+
+/* FL_F_LANE_U (a crashed lane repairs with the hit's uniform) exactly for
+ * a crash vertex with a hit table, not forced down, with p_repair >= 1/32. */
+static void test_pack_lane_u(void)
+{
+#define LANE_MODEL(c_extra)                                                                                            \
+    "faultline: 1\nvertices: [{name: a}, {name: b}, {name: c, on_dependency: crash" c_extra "}]\n"                     \
+    "edges: [{from: a, to: c, q: 0.2}, {from: b, to: c, q: 0.2}]\n"
+    CU_ASSERT(c_flags(LANE_MODEL(", p_repair: 0.1")) & FL_F_LANE_U);
+    CU_ASSERT(c_flags(LANE_MODEL(", p_repair: 1")) & FL_F_LANE_U);
+    CU_ASSERT(!(c_flags(LANE_MODEL(", p_repair: 0.01")) & FL_F_LANE_U)); /* sparse: its own stream */
+    CU_ASSERT(!(c_flags(LANE_MODEL(", p_repair: 0.1, threshold: 0")) & FL_F_LANE_U));
+    CU_ASSERT(!(c_flags(LANE_MODEL(", p_repair: 0.1, initial: forced_down")) & FL_F_LANE_U));
+#undef LANE_MODEL
+    /* degrade (a repaired lane can be hit), and no table (edges' q differ) */
+    CU_ASSERT(
+        !(c_flags("faultline: 1\nvertices: [{name: a}, {name: b}, {name: c, on_dependency: degrade, p_repair: 0.1}]\n"
+                  "edges: [{from: a, to: c, q: 0.2}, {from: b, to: c, q: 0.2}]\n") &
+          FL_F_LANE_U));
+    CU_ASSERT(
+        !(c_flags("faultline: 1\nvertices: [{name: a}, {name: b}, {name: c, on_dependency: crash, p_repair: 0.1}]\n"
+                  "edges: [{from: a, to: c, q: 0.2}, {from: b, to: c, q: 0.3}]\n") &
+          FL_F_LANE_U));
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -831,5 +869,7 @@ int main(void)
     CU_add_test(s, "bad HDF5 graphs: 65 naming file and dataset", test_bad_files);
     CU_add_test(s, "packing: in-edges by target, stable, any thread count", test_pack_in_edges);
     CU_add_test(s, "packing: push mode exactly for thresholds <= 1 and q < 1/32 per source", test_pack_push);
+    CU_add_test(s, "packing: repair on the hit's uniform exactly for crash, a table, p_repair >= 1/32",
+                test_pack_lane_u);
     return tu_main();
 }

@@ -300,11 +300,14 @@ static void test_fail_group(void)
     }
 }
 
-/* The tables of the direct hit draw: P(Binomial(m, q) >= k), fixed point. */
 /* fl_hit_draw_regs (what an OpenCL work-item may use) gives the bits of
  * fl_hit_draw whenever it takes the draw (at most 8 open counts), and
  * declines otherwise: tables with P = 0, P = 1, random P and P sharing long
- * prefixes (bits compared late), random counts in 2 to 5 planes. */
+ * prefixes (bits compared late), random counts in 2 to 5 planes.  With
+ * repair lanes xl (FL_F_LANE_U, lanes without a count) the one comparison
+ * gives, in xl, the bits of fl_bernoulli(p_repair) with the hit's purpose
+ * and, in the counted lanes, the bits of the hit drawn alone: the fused
+ * draw of fl_step_words_n is the two draws docs/randomness.md defines. */
 static void test_hit_draw_regs(void)
 {
     uint32_t tab[FL_COUNT_MAX_DEG + 1];
@@ -313,7 +316,7 @@ static void test_hit_draw_regs(void)
     g.hit_tab = tab;
     uint64_t x = 88172645463325252ull;
 #define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
-    int taken = 0, declined = 0, hits = 0;
+    int taken = 0, declined = 0, hits = 0, repaired = 0;
     for (int trial = 0; trial < 6000; trial++) {
         uint32_t base = (uint32_t)NEXT();
         for (uint32_t m = 0; m <= FL_COUNT_MAX_DEG; m++) {
@@ -330,8 +333,14 @@ static void test_hit_draw_regs(void)
             continue;
         fl_rng r = {(uint32_t)NEXT(), (uint32_t)NEXT(), (uint32_t)NEXT(), (uint32_t)NEXT()};
         uint32_t v = (uint32_t)NEXT();
-        fl_word want = fl_hit_draw(&g, r, v, c, 0), got = 0;
-        if (fl_hit_draw_regs(&g, r, v, c, 0, &got)) {
+        fl_word counted = c[0] | c[1] | c[2] | c[3] | c[4];
+        fl_word xl = trial % 2 ? NEXT() & ~counted : 0;
+        uint32_t xp = trial % 7 == 1 ? FL_P_ONE : trial % 7 == 2 ? 0 : (uint32_t)NEXT() | FL_SPARSE_P;
+        fl_word want = fl_hit_draw(&g, r, v, c, 0, xl, xp), got = 0;
+        CU_ASSERT_EQUAL_FATAL(want & counted, fl_hit_draw(&g, r, v, c, 0, 0, 0));
+        CU_ASSERT_EQUAL_FATAL(want & ~counted, fl_bernoulli(r, v, FL_RNG_HITV, xp, xl));
+        repaired += __builtin_popcountll(want & xl);
+        if (fl_hit_draw_regs(&g, r, v, c, 0, xl, xp, &got)) {
             CU_ASSERT_EQUAL_FATAL(got, want);
             taken++;
             hits += __builtin_popcountll(want);
@@ -343,6 +352,7 @@ static void test_hit_draw_regs(void)
     CU_ASSERT(taken > 2000);
     CU_ASSERT(declined > 100); /* the fallback is exercised by the caller */
     CU_ASSERT(hits > 1000);    /* not a comparison of zeros */
+    CU_ASSERT(repaired > 1000);
 }
 
 static void test_binomial_tail(void)
