@@ -177,8 +177,12 @@ static int pack_push(fl_packed *pk, const fl_model *md)
         fl_sparse_powers(keys[i], pk->push_pw + (size_t)i * FL_PUSH_LG, FL_PUSH_LG);
     pk->npush_pw = nkeys * FL_PUSH_LG;
     pk->push = 1;
-    for (uint32_t v = 0; v < n; v++)
+    pk->d_is_c = md->ns == 0;
+    for (uint32_t v = 0; v < n; v++) {
         pk->vp[v].flags |= FL_F_PUSH;
+        if (!(pk->vp[v].flags & FL_F_CRASH) && pk->vp[v].theta != 0)
+            pk->d_is_c = 0; /* a degrade vertex is down while hit: D = C OR I */
+    }
     return FL_OK;
 }
 

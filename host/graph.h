@@ -29,6 +29,8 @@ typedef struct fl_packed {
     uint32_t nplanes;  /* counter planes per trial word */
     uint32_t any_perm; /* some vertex has FL_F_PERM: else the P and B planes are never used */
     uint32_t push;     /* push mode (FL_F_PUSH on every vertex): synchronous steps push their hits (fl_push_word) */
+    uint32_t d_is_c;   /* push mode, no supervision edge, every vertex `crash` or threshold 0: D = C always,
+                          and no step reads D while C changes, so a backend may keep one plane for both */
     uint64_t *out_off; /* push mode: [n+1] out-edges by source, else NULL */
     uint32_t *out_dst; /* push mode: [m] */
     uint64_t *push_pw; /* push mode: FL_PUSH_LG powers per distinct q */

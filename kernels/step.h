@@ -733,7 +733,8 @@ FL_INLINE void fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_vpa
         s.I[at] = 0;
     fl_word Cn = fl_crashed_next(vp, C, Cb, I);
     fl_word Dn = fl_down_next(vp, Cn, I);
-    s.Dn[at] = Dn;
+    if (s.Dn != s.C) /* else D is C (fl_step_words_n) */
+        s.Dn[at] = Dn;
     fl_commit(g, s, vp, v, w, Cn);
     if (Dn != 0) { /* the next step's transmissions, from D(t+1) */
         r.step++;
@@ -836,13 +837,19 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
          * aged), none crashing and none hit stays so: C(t+1) = D(t+1) = 0
          * and nothing is pushed.  In sparse states that is most words. */
         int marked = s.Iv[v] != 0; /* else v's words of I are all 0: not read */
+        /* A backend may pass Dn = D = C when the packer found D = C always
+         * (fl_packed.d_is_c): then D(t+1) is the C(t+1) that fl_commit
+         * stores, and nothing is written to Dn.  On the development VM the
+         * sparse SIS step wrote its quiet words of Dn at memory speed. */
+        int d_is_c = s.Dn == s.C;
         for (fl_u32 k = 0; k < nwb; k++) {
             fl_word pushed = marked ? s.I[at + k] : 0;
             fl_rng rk = r;
             rk.gword += k;
-            if ((C[k] | F[k] | pushed) == 0)
-                s.Dn[at + k] = 0;
-            else
+            if ((C[k] | F[k] | pushed) == 0) {
+                if (!d_is_c)
+                    s.Dn[at + k] = 0;
+            } else
                 fl_step_word_push(g, s, rk, vp, v, w0 + k, C[k], F[k], pushed);
         }
         return;

@@ -42,12 +42,13 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
     static const char *qs[] = {"1", "0.5", "0.25", "0.9"};
     static const char *push_qs[] = {"0.03", "0.01", "0.02", "0.005"}; /* by source: v % 4 */
     int push = seed % 3 == 0;
+    int d_is_c = seed % 9 == 0; /* push mode, every vertex crash, no supervision (genmodel.h) */
     uint64_t st = seed * 2654435761ULL + 17;
     buf b = {malloc(4096), 0, 4096};
     b.s[0] = 0;
     uint32_t npool = 2, nsup = 3;
     put(&b, "faultline: 1\nname: generated-%u\n", seed);
-    put(&b, "defaults: { p_fail: 0.03, p_repair: 0.2 }\n");
+    put(&b, "defaults: { p_fail: 0.03, p_repair: 0.2%s }\n", d_is_c ? ", on_dependency: crash" : "");
     put(&b, "classes:\n  worker: { pool: v0, detect_delay: %u, p_permanent: 0.5 }\n", next(&st, 3));
     put(&b, "  service: { on_dependency: crash }\nvertices:\n");
     for (uint32_t v = 0; v < n; v++) {
@@ -79,7 +80,7 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
             else if (init == 2)
                 put(&b, ", initial: forced_down");
             if (next(&st, 3) == 0)
-                put(&b, ", on_dependency: %s", next(&st, 2) ? "crash" : "degrade");
+                put(&b, ", on_dependency: %s", next(&st, 2) || d_is_c ? "crash" : "degrade");
         }
         put(&b, " }\n");
     }
@@ -98,8 +99,9 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
     for (uint32_t to = 0; push && to < n; to++)
         if (to != 8)
             put(&b, "  - { from: v8, to: v%u, q: %s }\n", to, push_qs[0]);
-    put(&b, "supervision:\n");
-    for (uint32_t s = 0; s < nsup; s++) {
+    if (!d_is_c)
+        put(&b, "supervision:\n");
+    for (uint32_t s = 0; s < nsup && !d_is_c; s++) {
         put(&b, "  - { supervisor: v%u, targets: [", npool + s);
         uint32_t first = npool + nsup, span = n - first, start = next(&st, span), cnt = 2 + next(&st, span / 3);
         for (uint32_t i = 0; i < cnt; i++) /* distinct: consecutive from start */

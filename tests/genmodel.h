@@ -14,7 +14,9 @@
  * Seeds divisible by 3 give models in push mode (host/graph.c): thresholds
  * 0 or 1, every q below 1/32 and shared by the out-edges of each source,
  * and one source (v8) with an out-edge to every other vertex, so that its
- * lanes transmit along several edges at once. */
+ * lanes transmit along several edges at once.  Seeds divisible by 9 also
+ * have only `crash` vertices and no supervision, so that D = C always
+ * (fl_packed.d_is_c: the OpenMP backend keeps no D planes). */
 char *gen_model_yaml(uint32_t n, uint32_t seed);
 
 #endif

@@ -808,9 +808,40 @@ static void test_pack_push(void)
     md = tu_load_generated(300, 6);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 0, 2, why, sizeof why), FL_OK);
-    CU_ASSERT(!pk.push && !pk.out_off && pk.in_off && pk.in_src);
+    CU_ASSERT(!pk.push && !pk.out_off && pk.in_off && pk.in_src && !pk.d_is_c);
+    fl_i_graph_free(&pk);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 2, why, sizeof why), FL_OK);
+    CU_ASSERT(pk.push && !pk.d_is_c); /* supervisors read D while C changes */
     fl_i_graph_free(&pk);
     fl_model_destroy(&md);
+    /* D = C: push mode, only crash vertices (or threshold 0), no supervision */
+    md = tu_load_generated(300, 9);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 2, why, sizeof why), FL_OK);
+    CU_ASSERT(pk.push && pk.d_is_c);
+    fl_i_graph_free(&pk);
+    fl_model_destroy(&md);
+    const char *dc_models[][2] = {
+        {"crash", ""},
+        {"degrade", ""},
+        {"degrade, threshold: 0", ""},
+        {"crash", "supervision: [{supervisor: a, targets: [b]}]\n"},
+    };
+    const int dc_want[] = {1, 0, 1, 0};
+    for (int i = 0; i < 4; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "faultline: 1\nvertices: [{name: a, on_dependency: crash}, {name: b, on_dependency: crash},"
+                 " {name: c, on_dependency: %s}]\nedges: [{from: a, to: c, q: 0.01}, {from: b, to: c, q: 0.01}]\n%s",
+                 dc_models[i][0], dc_models[i][1]);
+        md = tu_load_text(yaml);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+        CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 1, why, sizeof why), FL_OK);
+        CU_ASSERT(pk.push);
+        CU_ASSERT_EQUAL(pk.d_is_c, dc_want[i]);
+        fl_i_graph_free(&pk);
+        fl_model_destroy(&md);
+    }
 }
 
 /* The flags of vertex c (index 2) of a 3-vertex model, packed for pull. */

@@ -27,8 +27,9 @@ typedef struct omp_backend {
     const fl_word *lanes; /* its lanes */
     fl_graph g;
     fl_state s;
-    fl_word *D0, *D1; /* D at t and t+1, swapped after each step */
-    uint32_t pushed;  /* push mode: the step whose hits s.I holds (UINT32_MAX: none) */
+    fl_word *D0, *D1; /* D at t and t+1, swapped after each step; both s.C when d_is_c */
+    int d_is_c;
+    uint32_t pushed; /* push mode: the step whose hits s.I holds (UINT32_MAX: none) */
     void *tally_mem[2];
     fl_tally ty[2]; /* the two tally slots, computed at once */
     char device[64];
@@ -69,8 +70,11 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     /* P and B only where a vertex can be lost permanently (graph.h) */
     b->s.P = pk->any_perm ? plane_alloc(words + 1, L->threads) : NULL;
     b->s.B = pk->any_perm ? plane_alloc(words + 1, L->threads) : NULL;
-    b->D0 = plane_alloc(words + 1, L->threads);
-    b->D1 = plane_alloc(words + 1, L->threads);
+    /* D is C in push mode where the packer found so (graph.h, d_is_c):
+     * neither D plane is kept, and the steps write no D (step.h) */
+    b->d_is_c = L->propagation == FL_PROP_SYNCHRONOUS && pk->d_is_c;
+    b->D0 = b->d_is_c ? b->s.C : plane_alloc(words + 1, L->threads);
+    b->D1 = b->d_is_c ? b->s.C : plane_alloc(words + 1, L->threads);
     b->s.G = pk->npool ? plane_alloc(words + 1, L->threads) : NULL;
     b->s.cnt = plane_alloc((size_t)pk->nplanes * nw + 1, L->threads);
     if (L->propagation == FL_PROP_INSTANT) {
@@ -134,7 +138,8 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
                 b->s.P[at] = pk->init_P[v];
                 b->s.B[at] = 0;
             }
-            b->D0[at] = pk->init_C[v];
+            if (!b->d_is_c)
+                b->D0[at] = pk->init_C[v];
             if (b->s.I)
                 b->s.I[at] = 0;
             if (b->s.In)
@@ -385,8 +390,10 @@ static void omp_close(void **self)
     free(b->s.C);
     free(b->s.P);
     free(b->s.B);
-    free(b->D0);
-    free(b->D1);
+    if (!b->d_is_c) {
+        free(b->D0);
+        free(b->D1);
+    }
     free(b->s.G);
     free(b->s.Cb);
     free(b->s.I);
