@@ -250,6 +250,26 @@ static void test_numeric_labels(void)
     fl_model_destroy(&b);
 }
 
+/* Edge-list labels: decimal ones (looked up in import_edge's array) and
+ * others name the same vertices as the hash of names: an inline '5', "05"
+ * distinct from "5", numbers past the array's reach, words. */
+static void test_edgelist_labels(void)
+{
+    tu_write("labels.txt", "5 7\n05 7\n7 99999999\nabc 5\n99999999 5\n7 5\n0 7\n123456789 0\n0 123456789\n");
+    tu_write("labels.yaml", "faultline: 1\nvertices:\n  - { name: '5' }\ngraph: { path: labels.txt }\n");
+    fl_model *b = tu_load(tmp("labels.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    static const char *names[] = {"5", "7", "05", "99999999", "abc", "0", "123456789"};
+    static const uint32_t from[] = {0, 2, 1, 4, 3, 1, 5, 6, 5}, to[] = {1, 1, 3, 0, 0, 0, 1, 5, 6};
+    CU_ASSERT_EQUAL_FATAL(b->n, 7);
+    CU_ASSERT_EQUAL_FATAL(b->m, 9);
+    for (uint32_t v = 0; v < 7; v++)
+        CU_ASSERT_STRING_EQUAL(b->vertex_name[v], names[v]);
+    for (uint64_t e = 0; e < 9; e++)
+        CU_ASSERT(b->edge_from[e] == from[e] && b->edge_to[e] == to[e]);
+    fl_model_destroy(&b);
+}
+
 /* Per-edge q and weight arrays only where the values vary; the same results either way. */
 static void test_edge_values_constant(void)
 {
@@ -891,6 +911,7 @@ int main(void)
     CU_add_test(s, "YAML -> convert -> graph: simulates bit for bit alike", test_yaml_round_trip_simulates_alike);
     CU_add_test(s, "the file's values win; inline vertices join by name", test_file_values_win);
     CU_add_test(s, "files without names: labels 0..n-1", test_numeric_labels);
+    CU_add_test(s, "edge-list labels: decimal and other names map alike", test_edgelist_labels);
     CU_add_test(s, "per-edge q and weight only where they vary", test_edge_values_constant);
     CU_add_test(s, "grid: exact counts", test_grid_counts);
     CU_add_test(s, "fattree: exact counts", test_fattree_counts);
