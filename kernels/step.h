@@ -723,8 +723,8 @@ FL_INLINE void fl_commit(const fl_graph *g, fl_state s, fl_vparam vp, fl_u32 v, 
 /* One word of the synchronous step in push mode (fl_step_words_n): the
  * hits come from s.I (pushed), which is cleared, and D(t+1) is pushed for
  * the next step as soon as it is known. */
-FL_INLINE void fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 w, fl_word C,
-                                 fl_word F, fl_word pushed)
+FL_INLINE fl_word fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 w,
+                                    fl_word C, fl_word F, fl_word pushed)
 {
     fl_u64 at = (fl_u64)v * g->nw + w;
     fl_word Cb = fl_vertex_base(g, s, r, v, w, F);
@@ -740,6 +740,7 @@ FL_INLINE void fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_vpa
         r.step++;
         fl_push_word(g, s.In, s.Ivn, r, v, w, Dn);
     }
+    return Dn;
 }
 
 /* The whole synchronous step of v (after fl_pool_grant) for its words
@@ -824,7 +825,7 @@ FL_OUTLINE void fl_step_words_lane_u(const fl_graph *g, fl_state s, fl_rng r, fl
         fl_step_words_pull(g, s, r, vp, v, w0, nwb, C, F, 1);
 }
 
-FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
+FL_INLINE fl_u32 fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     fl_vparam vp = g->vp[v];
     fl_u64 at = (fl_u64)v * g->nw + w0;
@@ -842,6 +843,7 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
          * stores, and nothing is written to Dn.  On the development VM the
          * sparse SIS step wrote its quiet words of Dn at memory speed. */
         int d_is_c = s.Dn == s.C;
+        fl_u32 down = 0;
         for (fl_u32 k = 0; k < nwb; k++) {
             fl_word pushed = marked ? s.I[at + k] : 0;
             fl_rng rk = r;
@@ -849,23 +851,26 @@ FL_INLINE void fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v
             if ((C[k] | F[k] | pushed) == 0) {
                 if (!d_is_c)
                     s.Dn[at + k] = 0;
-            } else
-                fl_step_word_push(g, s, rk, vp, v, w0 + k, C[k], F[k], pushed);
+            } else if (fl_step_word_push(g, s, rk, vp, v, w0 + k, C[k], F[k], pushed) != 0) {
+                down |= 1u << k;
+            }
         }
-        return;
+        return down;
     }
     if (vp.flags & FL_F_LANE_U)
         fl_step_words_lane_u(g, s, r, vp, v, w0, nwb, C, F);
     else
         fl_step_words_pull(g, s, r, vp, v, w0, nwb, C, F, 0);
+    return 0;
 }
 
-FL_INLINE void fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
+/* Returns, in push mode, the words (bit k: word w0 + k) whose D(t+1) has a
+ * lane down, for the OpenMP backend's tally (step_push); else 0. */
+FL_INLINE fl_u32 fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     if (nwb == FL_WORDS) /* a whole group: constant trip counts */
-        fl_step_words_n(g, s, r, v, w0, FL_WORDS);
-    else
-        fl_step_words_n(g, s, r, v, w0, nwb);
+        return fl_step_words_n(g, s, r, v, w0, FL_WORDS);
+    return fl_step_words_n(g, s, r, v, w0, nwb);
 }
 
 /* Instant mode, phase 1: Cb, with I = 0 and D(t+1) = D(Cb, 0). */
