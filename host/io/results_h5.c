@@ -31,7 +31,7 @@
 /* 1-D chunks hold up to this many elements; 2-D chunks about this many bytes. */
 #define CHUNK_1D 65536u
 #define CHUNK_2D_BYTES (256u * 1024u)
-#define DEFLATE_LEVEL 4
+#define DEFLATE_LEVEL 1 /* docs/results.md, "Compression" */
 #define DETAIL_SIZE 256 /* HDF5's own words in a message */
 
 typedef struct writer {
