@@ -15,4 +15,16 @@
  */
 void *fl_i_big_alloc(size_t size);
 
+/*
+ * fl_i_big_alloc, zeroed by `threads` OpenMP threads.  The first touch of
+ * fresh pages, which the kernel clears, is most of the cost of a large
+ * array (on the development VM a 16M-edge graph's HDF5 load spent 80 % of
+ * its time in the kernel's clear_page), and the threads share it.
+ */
+void *fl_i_big_alloc_zero(size_t size, int threads);
+
+/* fl_i_big_alloc with its pages touched by `threads` threads (a byte
+ * each), for an array about to be overwritten whole: contents undefined. */
+void *fl_i_big_alloc_touched(size_t size, int threads);
+
 #endif

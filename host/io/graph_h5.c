@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,7 +513,11 @@ static int read_one(reader *r, fl_i_h5graph *g, const dsdesc *d)
         narrow = fsize > elem_size(d->type) || (file_signed && !signed_mem) ||
                  (!file_signed && signed_mem && fsize == elem_size(d->type));
     }
-    buf = len <= SIZE_MAX / elem_size(d->type) ? fl_i_big_alloc((size_t)len * elem_size(d->type)) : NULL;
+    /* zeroed on all cores before HDF5 fills it: on one core, the kernel's
+     * clearing of the fresh pages was most of the load (mem.h) */
+    buf = len <= SIZE_MAX / elem_size(d->type)
+              ? fl_i_big_alloc_zero((size_t)len * elem_size(d->type), omp_get_max_threads())
+              : NULL;
     if (buf == NULL) {
         status =
             fl_i_say(r->message, r->message_size, FL_E_NOMEM, "%s: out of memory for dataset '%s'", r->path, d->name);

@@ -47,14 +47,7 @@ typedef struct omp_backend {
  * 1024 trials with one thread on the development VM). */
 static fl_word *plane_alloc(size_t words, int threads)
 {
-    fl_word *p = fl_i_big_alloc(words * sizeof(fl_word));
-    if (p) {
-        size_t chunk = (size_t)1 << 18; /* 2 MiB */
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t at = 0; at < words; at += chunk)
-            memset(p + at, 0, (words - at < chunk ? words - at : chunk) * sizeof(fl_word));
-    }
-    return p;
+    return fl_i_big_alloc_zero(words * sizeof(fl_word), threads);
 }
 
 static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *err, size_t err_size)
