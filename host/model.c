@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libfyaml.h>
 #include <openssl/evp.h>
@@ -1764,7 +1765,10 @@ static int import_h5(loader *L)
         free(m->edge_to);
         m->edge_from = ef;
         m->edge_to = g->col;
+        m->edge_to_map = g->col_map; /* mapped from the file (graph_h5.c, map_col), or NULL */
+        m->edge_to_map_len = g->col_map_len;
         g->col = NULL;
+        g->col_map = NULL;
         L->ecap = m->m;
     } else if (reserve_edges(L, m->m) != FL_OK)
         return nomem(L);
@@ -2269,7 +2273,10 @@ static void clear(fl_model *m)
     free(m->vp);
     free(m->class_name);
     free(m->edge_from);
-    free(m->edge_to);
+    if (m->edge_to_map != NULL)
+        munmap(m->edge_to_map, m->edge_to_map_len);
+    else
+        free(m->edge_to);
     free(m->edge_weight);
     free(m->edge_q);
     free(m->sup_from);
@@ -2286,6 +2293,8 @@ static void clear(fl_model *m)
     m->class_name = NULL;
     m->m = m->ns = 0;
     m->edge_from = m->edge_to = m->edge_weight = NULL;
+    m->edge_to_map = NULL;
+    m->edge_to_map_len = 0;
     m->edge_q = NULL;
     m->edge_weight_all = 1;
     m->edge_q_all = 1.0;

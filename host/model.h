@@ -58,6 +58,8 @@ struct fl_model {
 
     uint64_t m;                    /* dependency edges u -> v (v needs u) */
     uint32_t *edge_from, *edge_to; /* [m] */
+    void *edge_to_map;             /* edge_to lies in this private file mapping (munmap), or NULL (free) */
+    size_t edge_to_map_len;
     /* Per-edge weight and q, or NULL when every edge has the same value,
      * edge_weight_all / edge_q_all (a 16M-edge import then spends no 192 MB
      * on them).  Read them through fl_i_edge_weight and fl_i_edge_q. */

@@ -247,6 +247,14 @@ static void test_numeric_labels(void)
     for (uint64_t e = 0; e < b->m; e++)
         found += b->edge_from[e] == 0;
     CU_ASSERT_EQUAL(found, 3); /* vertex "4" (middle of the bottom row) has 3 neighbours */
+    /* col is mapped from the file (graph_h5.c, map_col), and renumbered in
+     * place (the inline '4' comes first): private copies of its pages */
+    CU_ASSERT_PTR_NOT_NULL(b->edge_to_map);
+    fl_model_destroy(&b);
+    /* the same graph again: the file is unchanged by the write above */
+    b = tu_load(tmp("g23.yaml"));
+    CU_ASSERT_FATAL(b != NULL);
+    CU_ASSERT(b->edge_from[0] == 1 && b->edge_to[0] == 2);
     fl_model_destroy(&b);
 }
 

@@ -30,6 +30,8 @@ typedef struct fl_i_h5graph {
     uint64_t ns;          /* supervision edges */
     uint64_t *row_offset; /* [n+1] edges of source u: row_offset[u] .. row_offset[u+1]-1 */
     uint32_t *col;        /* [m] the target (dependent) of each CSR entry */
+    void *col_map;        /* col points into this private mapping of the file (munmap), or NULL (free) */
+    size_t col_map_len;
     uint64_t *edge_order; /* [m] or NULL: listing index of each CSR entry (NULL: CSR order is listing order) */
     double *q;            /* [m] or NULL, in CSR order */
     uint32_t *weight;     /* [m] or NULL, in CSR order */
