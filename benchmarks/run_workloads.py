@@ -166,13 +166,18 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
     per vertex word over its down lanes, whether some out-edge transmits
     (chance 1 - (1 - q)^k), plus one block per lane that does, and no
     in-edge reads D(t): the bytes are the vertex's own words and 9 per
-    transmission.  An estimate, not a count."""
+    transmission; with only `crash` vertices and no supervisors D is C, and
+    the tally is counted in the step, so a word is C read and written (16).
+    In the pull form a `crash` vertex (q given: the SIS
+    workloads) with a bit-sliced p_repair draws its repair with the hit's
+    uniform (docs/randomness.md): one draw over the crashed lanes and the
+    lanes to hit.  An estimate, not a count."""
     words = trials / 64.0
     k = m / n if n else 0.0
     push = q is not None and 0 < q < 1 / 32
     p_any = 1 - (1 - q) ** k if push else 0.0
-    if push:
-        bytes_step = n * (64.0 if perm_planes else 32.0) * words + n * trials * d * p_any * 9.0 + m * 4.0
+    if push:  # the SIS workloads: D is C (no D planes) and the tally is counted in the step
+        bytes_step = n * (48.0 if perm_planes else 16.0) * words + n * trials * d * p_any * 9.0 + m * 4.0
     else:
         bytes_step = (m * 8.0 + n * (64.0 if perm_planes else 32.0)) * words + m * 16.0
     # p given per vertex in the graph file (d): taken as small, sparse draws
@@ -192,10 +197,13 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
         repair = 1 - (1 - d) ** 64
     else:
         repair = blocks_per_word(d)
+    to_hit = (1 - d) * (1 - (1 - d) ** k)
     if push:
         hit = blocks_per_word(d) + 64 * d * p_any
+    elif q is not None and p_repair and p_repair >= 1 / 32:
+        repair, hit = 0.0, blocks_per_word(d + to_hit)
     else:
-        hit = blocks_per_word((1 - d) * (1 - (1 - d) ** k))
+        hit = blocks_per_word(to_hit)
     blocks = n * words * (fail + repair + hit)
     et = m * trials
     bw = machine.get("memcpy_bytes_per_s") or 0
