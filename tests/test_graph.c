@@ -756,13 +756,20 @@ static void test_pack_in_edges(void)
  * are 0 or 1 and whose q are below 1/32, one per source; then the
  * out-edges of each source are the model's edges from it in increasing edge
  * index, and its table starts with s = 1 - q.  Any other model pulls. */
-static int packs_push(const char *yaml)
+/* The model of yaml, packed into *pk for a run that may push or not. */
+static fl_model *pack_text(const char *yaml, int may_push, fl_packed *pk)
 {
     fl_model *md = tu_load_text(yaml);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
-    fl_packed pk;
     char why[256];
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 1, why, sizeof why), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(pk, md, may_push, 1, why, sizeof why), FL_OK);
+    return md;
+}
+
+static int packs_push(const char *yaml)
+{
+    fl_packed pk;
+    fl_model *md = pack_text(yaml, 1, &pk);
     int push = (int)pk.push;
     for (uint32_t v = 0; v < md->n; v++)
         CU_ASSERT_EQUAL((pk.vp[v].flags & FL_F_PUSH) != 0, push);
@@ -862,9 +869,7 @@ static void test_pack_push(void)
                  "faultline: 1\nvertices: [{name: a, on_dependency: crash}, {name: b, on_dependency: crash},"
                  " {name: c, on_dependency: %s}]\nedges: [{from: a, to: c, q: 0.01}, {from: b, to: c, q: 0.01}]\n%s",
                  dc_models[i][0], dc_models[i][1]);
-        md = tu_load_text(yaml);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(md);
-        CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 1, 1, why, sizeof why), FL_OK);
+        md = pack_text(yaml, 1, &pk);
         CU_ASSERT(pk.push);
         CU_ASSERT_EQUAL(pk.d_is_c, dc_want[i]);
         fl_i_graph_free(&pk);
@@ -875,11 +880,8 @@ static void test_pack_push(void)
 /* The flags of vertex c (index 2) of a 3-vertex model, packed for pull. */
 static uint32_t c_flags(const char *yaml)
 {
-    fl_model *md = tu_load_text(yaml);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     fl_packed pk;
-    char why[256];
-    CU_ASSERT_EQUAL_FATAL(fl_i_graph_pack(&pk, md, 0, 1, why, sizeof why), FL_OK);
+    fl_model *md = pack_text(yaml, 0, &pk);
     uint32_t f = pk.vp[2].flags;
     fl_i_graph_free(&pk);
     fl_model_destroy(&md);
