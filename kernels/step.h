@@ -195,7 +195,7 @@ FL_INLINE void fl_crash_draws(fl_rng r, fl_vparam vp, fl_u32 v, fl_u32 nwb, cons
  * where it is up: the two sets of lanes are disjoint (a crashed lane is
  * never hit, an up one never repaired), so every draw that is used is still
  * independent of every other, and the law is MODEL.md's.  One comparison
- * then decides both (fl_step_words_n): about 4.4 Philox blocks a word of
+ * then decides both (fl_step_words_pull): about 4 Philox blocks a word of
  * the dense SIS step instead of 6.6.
  */
 FL_INLINE fl_u32 fl_repair_purpose(fl_vparam vp)
@@ -216,7 +216,7 @@ FL_INLINE fl_word fl_repair_lanes(fl_state s, fl_vparam vp, fl_u64 at, fl_word C
  * Steps 2 and 3 without the hit, given the crash draws F (fl_crash_draws):
  * returns C(t+1) as it would be with I = 0 ("Cb"), and writes P(t+1), B(t+1)
  * and the boot countdown of v.  With `given`, the self-repair draw of the
- * lanes of fl_repair_lanes is R (drawn with the hit, fl_step_words_n).
+ * lanes of fl_repair_lanes is R (drawn with the hit, fl_step_words_pull).
  */
 FL_INLINE fl_word fl_vertex_base_r(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w, fl_word F,
                                    const int given, fl_word R_given)
@@ -743,9 +743,6 @@ FL_INLINE fl_word fl_step_word_push(const fl_graph *g, fl_state s, fl_rng r, fl_
     return Dn;
 }
 
-/* The whole synchronous step of v (after fl_pool_grant) for its words
- * w0 .. w0 + nwb - 1, within one group (nwb <= FL_WORDS); r is the stream
- * of word w0 (word w0 + k has gword + k). */
 /* The synchronous step of v in the pull form for its words w0 .. w0 + nwb
  * - 1 (fl_step_words_n), given C(t) and the crash draws F.  lane_u
  * (FL_F_LANE_U, a constant at each call so that each form compiles without
@@ -825,6 +822,10 @@ FL_OUTLINE void fl_step_words_lane_u(const fl_graph *g, fl_state s, fl_rng r, fl
         fl_step_words_pull(g, s, r, vp, v, w0, nwb, C, F, 1);
 }
 
+/* The whole synchronous step of v (after fl_pool_grant) for its words
+ * w0 .. w0 + nwb - 1, within one group (nwb <= FL_WORDS); r is the stream
+ * of word w0 (word w0 + k has gword + k).  Returns, in push mode, the words
+ * (bit k: word w0 + k) whose D(t+1) has a lane down; else 0. */
 FL_INLINE fl_u32 fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     fl_vparam vp = g->vp[v];
@@ -864,8 +865,8 @@ FL_INLINE fl_u32 fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32
     return 0;
 }
 
-/* Returns, in push mode, the words (bit k: word w0 + k) whose D(t+1) has a
- * lane down, for the OpenMP backend's tally (step_push); else 0. */
+/* fl_step_words_n; the OpenMP backend counts its tally from the words it
+ * returns (step_push). */
 FL_INLINE fl_u32 fl_step_words(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl_u32 w0, fl_u32 nwb)
 {
     if (nwb == FL_WORDS) /* a whole group: constant trip counts */

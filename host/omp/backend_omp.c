@@ -204,7 +204,7 @@ static inline uint32_t step_vertex(const omp_backend *b, fl_state s, uint32_t t,
  * each), counting the tally of D(t+1) into b->pend as it goes (omp_tally
  * then only takes it): the step returns which of a vertex's words of
  * D(t+1) have a lane down, and those words are still in L1; in the sparse
- * states push mode is for most words have none.  The counts equal those of
+ * states that push mode serves, most words have none.  The counts equal those of
  * tally_vertices and tally_group_trials.  Workload (b): the step 0.0209 ->
  * 0.0195 s (interleaved runs); the separate tally read the whole plane
  * with a branch per word.
