@@ -7,7 +7,8 @@
  * lane's 32-bit uniform U with p most significant bit first ("bit-sliced"):
  * plane j of the uniforms is one 64-bit word, bit L of plane j being bit
  * (31 - j) of lane L's U.  Block b gives planes 2b (words v[0], v[1]) and
- * 2b+1 (v[2], v[3]).  The loop stops once every lane asked for is decided,
+ * 2b+1 (v[2], v[3]).  The loop stops once every lane asked for is decided
+ * (tested after each pair of blocks),
  * which takes about log2(64) + 2 planes instead of 32; since a lane's result
  * depends only on its own bits, which lanes are asked for (the mask) never
  * changes any lane's outcome: trials stay independent of each other and of
@@ -188,7 +189,11 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
     if (p < FL_SPARSE_P)
         return mask & fl_bernoulli_sparse(r, entity, purpose, p);
     fl_word yes = 0, open = mask;
-    /* two blocks at a time: independent, so they are computed side by side */
+    /* two blocks at a time: independent, so they are computed side by side;
+     * their four planes are all compared, and the loop stops only between
+     * pairs: a lane already decided keeps its result, and a branch per
+     * plane on the open lanes, which data decides, cost more than the
+     * planes (the dense SIS step 10 % and the sparse one 4 % faster) */
     for (fl_u32 block = 0; block < 16u; block += 2u) {
         philox4x32_ctr_t x[2] = {fl_rng_block(r, entity, purpose, block), fl_rng_block(r, entity, purpose, block + 1u)};
         for (fl_u32 j = 0; j < 4u; j++) { /* planes 2 block + j */
@@ -200,9 +205,9 @@ FL_INLINE fl_word fl_bernoulli(fl_rng r, fl_u32 entity, fl_u32 purpose, fl_u32 p
             } else {
                 open &= ~plane; /* U bit 1 > p bit 0: U > p */
             }
-            if (open == 0)
-                return yes;
         }
+        if (open == 0)
+            return yes;
     }
     return yes; /* lanes still open have U == p: not below */
 }

@@ -361,7 +361,7 @@ FL_INLINE fl_word fl_hit_compare(fl_rng r, fl_u32 v, const fl_word *lanes, const
 {
     for (fl_u32 block = 0; block < 16u && open != 0; block += 2u) { /* two blocks at a time, as fl_bernoulli */
         philox4x32_ctr_t x[2] = {fl_rng_block(r, v, FL_RNG_HITV, block), fl_rng_block(r, v, FL_RNG_HITV, block + 1u)};
-        for (fl_u32 j = 0; j < 4u && open != 0; j++) {
+        for (fl_u32 j = 0; j < 4u; j++) { /* the four planes without a branch on open, as fl_bernoulli */
             fl_word plane = (fl_word)x[j >> 1].v[2u * (j & 1u)] | ((fl_word)x[j >> 1].v[2u * (j & 1u) + 1u] << 32);
             fl_u32 bit = 31u - (2u * block + j);
             fl_word pbit = 0; /* bit `bit` of each open lane's probability */
