@@ -844,17 +844,23 @@ FL_INLINE fl_u32 fl_step_words_n(const fl_graph *g, fl_state s, fl_rng r, fl_u32
          * stores, and nothing is written to Dn.  On the development VM the
          * sparse SIS step wrote its quiet words of Dn at memory speed. */
         int d_is_c = s.Dn == s.C;
-        fl_u32 down = 0;
+        fl_word pushed[FL_WORDS];
+        fl_u32 active = 0, down = 0; /* the words that are not quiet, then those whose D(t+1) is not 0 */
         for (fl_u32 k = 0; k < nwb; k++) {
-            fl_word pushed = marked ? s.I[at + k] : 0;
+            pushed[k] = marked ? s.I[at + k] : 0;
+            active |= (fl_u32)((C[k] | F[k] | pushed[k]) != 0) << k;
+            if (!d_is_c)
+                s.Dn[at + k] = 0; /* the active words' D(t+1) follow */
+        }
+        /* one loop over the active words: a branch per word on whether it
+         * is quiet, which the data decides, cost more (the sparse SIS step
+         * took 0.0190 s with it, 0.0171 s so) */
+        for (; active != 0; active &= active - 1u) {
+            fl_u32 k = FL_CTZ64((fl_u64)active);
             fl_rng rk = r;
             rk.gword += k;
-            if ((C[k] | F[k] | pushed) == 0) {
-                if (!d_is_c)
-                    s.Dn[at + k] = 0;
-            } else if (fl_step_word_push(g, s, rk, vp, v, w0 + k, C[k], F[k], pushed) != 0) {
+            if (fl_step_word_push(g, s, rk, vp, v, w0 + k, C[k], F[k], pushed[k]) != 0)
                 down |= 1u << k;
-            }
         }
         return down;
     }
