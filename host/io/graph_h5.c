@@ -6,7 +6,8 @@
  * length and which rule checks it), and the reader, the writer and the
  * validator walk that table, so a new dataset is one line here.  Loading
  * must stay much faster than parsing the same edge list: each dataset is
- * read with one H5Dread straight into its final array, and validation is
+ * read with one H5Dread straight into its final array (col, the largest,
+ * is mapped from the file where it can be: map_col), and validation is
  * one linear pass per array.
  */
 /* MAP_POPULATE (map_col) is not POSIX */
