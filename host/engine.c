@@ -307,6 +307,10 @@ static void record(fl_sim *s, const fl_tally *ty, uint32_t t, uint32_t w0, uint3
 
     uint64_t total = 0;
     double *cls = r->class_down_fraction + (size_t)t * r->nclass_out;
+    /* on all threads: the sums are of integers (exact in a double below
+     * 2^53), so their order cannot change a bit */
+#pragma omp parallel for schedule(static) num_threads(s->L.threads) reduction(+ : total) \
+    reduction(+ : cls[:r->nclass_out])
     for (uint32_t v = 0; v < n; v++) {
         uint32_t c = ty->vertex_down[v];
         total += c;
