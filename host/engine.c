@@ -260,6 +260,7 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
     r->backend = s->ops->name;
     r->device = s->ops->device(s->backend);
     r->hits = fl_sim_hit_form(s);
+    r->random_mapping = FL_RNG_MAPPING;
     *out = s;
     return FL_OK;
 

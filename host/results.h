@@ -18,10 +18,11 @@ typedef struct fl_results {
     uint64_t trial_offset; /* I: trials are I .. I+N-1 */
     uint32_t steps;        /* T: time axis is 0..T */
     uint64_t seed;
-    int propagation;     /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
-    const char *backend; /* "openmp" */
-    const char *device;  /* e.g. "CPU, 2 threads" */
-    const char *hits;    /* "push" or "pull" (fl_sim_hit_form) */
+    int propagation;            /* FL_PROP_SYNCHRONOUS or FL_PROP_INSTANT */
+    const char *backend;        /* "openmp" */
+    const char *device;         /* e.g. "CPU, 2 threads" */
+    const char *hits;           /* "push" or "pull" (fl_sim_hit_form) */
+    const char *random_mapping; /* FL_RNG_MAPPING (kernels/rng.h) */
 
     double *down_fraction;         /* [T+1] */
     double *system_down;           /* [T+1] */

@@ -20,6 +20,13 @@
 #include "portable.h"
 #include <Random123/philox.h>
 
+/* The revision of the mapping this file and docs/randomness.md define: it
+ * changes whenever a step's draws change, that is whenever the same model
+ * and seed would give other trajectories.  Results files record it (root
+ * attribute `random_mapping`), so that files of two builds can be told
+ * comparable trial for trial or only in law. */
+#define FL_RNG_MAPPING "2026-11-26"
+
 /* The purpose field: which kind of draw a block is for. */
 #define FL_RNG_HIT 1u       /* X_uv, entity = edge index */
 #define FL_RNG_FAIL 2u      /* F_v, entity = vertex index */

@@ -24,6 +24,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include "rng.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------ running */
@@ -594,7 +595,7 @@ static void test_results_content(void)
     static const char *const attrs[] = {
         "Conventions", "title",  "faultline_version", "model_name", "model_yaml",  "model_sha256",
         "seed",        "trials", "trial_offset",      "steps",      "propagation", "backend",
-        "device",      "hits",   "created",           "command",    "complete"};
+        "device",      "hits",   "random_mapping",    "created",    "command",     "complete"};
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         if (H5Aexists(f, attrs[i]) <= 0)
             fprintf(stderr, "\n  attribute '%s' missing", attrs[i]);
@@ -611,6 +612,7 @@ static void test_results_content(void)
     CU_ASSERT(str_attr(f, "model_yaml", s, sizeof s) == 0 && !strcmp(s, small_yaml));
     CU_ASSERT(str_attr(f, "propagation", s, sizeof s) == 0 && !strcmp(s, "synchronous"));
     CU_ASSERT(str_attr(f, "hits", s, sizeof s) == 0 && !strcmp(s, "pull")); /* thresholds 2, q = 1 */
+    CU_ASSERT(str_attr(f, "random_mapping", s, sizeof s) == 0 && !strcmp(s, FL_RNG_MAPPING));
     CU_ASSERT(str_attr(f, "model_sha256", s, sizeof s) == 0 && strlen(s) == 64);
     CU_ASSERT(str_attr(f, "command", s, sizeof s) == 0 && strstr(s, "--trial-offset 5") != NULL);
 
@@ -741,6 +743,7 @@ static void test_run_hits(void)
         CLI("info", res);
         snprintf(want, sizeof want, "hits          %s", forms[i]);
         CHECK_CLI(code == 0 && strstr(out, want) != NULL);
+        CHECK_CLI(strstr(out, "rng mapping   " FL_RNG_MAPPING) != NULL);
     }
     CU_ASSERT_EQUAL(entries(dir, 5), 5); /* no temporaries left */
 }

@@ -411,6 +411,9 @@ int fl_cli_info(const char *path, FILE *out, FILE *err)
     char hits[16];
     if (read_string_attr(file, "hits", hits, sizeof hits) == 0) /* files from before push mode: pulled */
         fprintf(out, "%-14s%s\n", "hits", hits);
+    char mapping[32];
+    if (read_string_attr(file, "random_mapping", mapping, sizeof mapping) == 0) /* absent before 2026-11-26 */
+        fprintf(out, "%-14s%s\n", "rng mapping", mapping);
     print_string_attr(out, file, "backend", "backend");
     print_string_attr(out, file, "device", "device");
     print_string_attr(out, file, "created", "created");

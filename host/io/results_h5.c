@@ -189,6 +189,7 @@ static int write_root_attributes(writer *w, const fl_results *r, const char *com
     CHECK(attr_string(w, w->file, "propagation", r->propagation == FL_PROP_INSTANT ? "instant" : "synchronous"));
     CHECK(attr_string(w, w->file, "backend", r->backend));
     CHECK(attr_string(w, w->file, "hits", r->hits));
+    CHECK(attr_string(w, w->file, "random_mapping", r->random_mapping));
     CHECK(attr_string(w, w->file, "device", r->device));
     CHECK(attr_string(w, w->file, "created", created));
     CHECK(attr_string(w, w->file, "command", command));
