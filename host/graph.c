@@ -133,10 +133,8 @@ static int pack_push(fl_packed *pk, const fl_model *md)
         return FL_E_NOMEM;
     }
     int ok = 1;
-    /* one q for all edges (no per-edge array): rounded once */
-    uint32_t q_all = md->edge_q == NULL ? fl_i_prob_fixed(md->edge_q_all) : 0;
     for (uint64_t e = 0; e < m && ok; e++) {
-        uint32_t u = md->edge_from[e], q = md->edge_q == NULL ? q_all : fl_i_prob_fixed(md->edge_q[e]);
+        uint32_t u = md->edge_from[e], q = fl_i_prob_fixed(fl_i_edge_q(md, e));
         ok = q != 0 && q < FL_SPARSE_P && (src_q[u] == 0 || src_q[u] == q) && pk->out_off[u + 1] < FL_PUSH_MAX_DEG;
         src_q[u] = q;
         pk->out_off[u + 1]++;

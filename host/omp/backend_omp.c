@@ -67,7 +67,7 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
     b->s.B = pk->any_perm ? plane_alloc(words + 1, L->threads) : NULL;
     /* D is C in push mode where the packer found so (graph.h, d_is_c):
      * neither D plane is kept, and the steps write no D (step.h) */
-    b->d_is_c = L->propagation == FL_PROP_SYNCHRONOUS && pk->d_is_c;
+    b->d_is_c = pk->d_is_c; /* packed only for synchronous runs that push */
     b->D0 = b->d_is_c ? b->s.C : plane_alloc(words + 1, L->threads);
     b->D1 = b->d_is_c ? b->s.C : plane_alloc(words + 1, L->threads);
     b->s.G = pk->npool ? plane_alloc(words + 1, L->threads) : NULL;
