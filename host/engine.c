@@ -216,15 +216,15 @@ int fl_sim_create(fl_sim **out, const fl_model *md, const fl_run_options *opt, c
         status = FL_E_USAGE;
         goto cleanup;
     }
-    if (opt->hits != FL_HITS_AUTO && opt->hits != FL_HITS_PULL) {
+    if (opt->hits < FL_HITS_AUTO || opt->hits > FL_HITS_EVENT) {
         snprintf(message, message_size, "unknown hit form %d", opt->hits);
         status = FL_E_USAGE;
         goto cleanup;
     }
 
     s->L.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-    int may_push = opt->hits == FL_HITS_AUTO && r->propagation == FL_PROP_SYNCHRONOUS;
-    status = fl_i_graph_pack(&s->pk, md, may_push, s->L.threads, message, message_size);
+    status =
+        fl_i_graph_pack(&s->pk, md, fl_i_step_form(opt->hits, r->propagation), s->L.threads, message, message_size);
     if (status != FL_OK)
         goto cleanup;
 
@@ -474,7 +474,7 @@ const char *fl_sim_backend_note(const fl_sim *s)
 }
 const char *fl_sim_hit_form(const fl_sim *s)
 {
-    return s->pk.push ? "push" : "pull";
+    return s->pk.event ? "event" : s->pk.push ? "push" : "pull";
 }
 const double *fl_sim_down_fraction(const fl_sim *s)
 {

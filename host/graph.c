@@ -186,6 +186,126 @@ static int pack_push(fl_packed *pk, const fl_model *md)
     return FL_OK;
 }
 
+/* Fail classes of the event form: at most this many distinct p_fail. */
+#define MAX_FAIL_CLASSES 64u
+
+/*
+ * The event form's prediction that a run stays sparse, from the model
+ * alone (so that the form, like trial i, depends on the model only): with
+ * means over the vertices not forced down of p_fail (f) and p_repair (r),
+ * and m the mean over all vertices of q times the out-edges into a target
+ * with a threshold, a down vertex makes about R = m / r others down before
+ * it is repaired, and the mean-field down fraction is about f / (r (1 -
+ * R)) plus the forced ones.  Sparse: R < 1 and that fraction below 1/64
+ * (fewer than one down trial per word of the packed forms, which win on
+ * denser states: docs/performance.md, "The event form").
+ */
+static int predicted_sparse(const fl_model *md)
+{
+    double f = 0, r = 0, m = 0, forced = 0, n = md->n;
+    for (uint32_t v = 0; v < md->n; v++) {
+        if (md->vp[v].initial == FL_INIT_FORCED_DOWN) {
+            forced++;
+            continue;
+        }
+        f += md->vp[v].p_fail;
+        r += md->vp[v].p_repair;
+    }
+    for (uint64_t e = 0; e < md->m; e++)
+        if (md->vp[md->edge_to[e]].threshold > 0)
+            m += fl_i_edge_q(md, e);
+    if (n == forced || r <= 0)
+        return 0;
+    f /= n - forced;
+    r /= n - forced;
+    double R = m / n / r;
+    return R < 1 && f / (r * (1 - R)) + forced / n < 1.0 / 64;
+}
+
+/*
+ * The event form (fl_event_step in kernels/step.h), on top of push mode
+ * with D = C: where nothing is permanent, pooled or counted (no P, B or
+ * counter planes), every p_fail is below FL_SPARSE_P, and there are at most
+ * MAX_FAIL_CLASSES distinct p_fail.  Builds the fail classes (in order of
+ * their first vertex) with their powers, and one trial's initial bitmap.
+ */
+static int pack_event(fl_packed *pk)
+{
+    uint32_t n = pk->n, keys[MAX_FAIL_CLASSES], nkeys = 0;
+    if (!pk->push || !pk->d_is_c || pk->any_perm || pk->npool || pk->nplanes || n >= FL_EV_NO_HIT)
+        return FL_OK;
+    uint32_t *cls = xcalloc((size_t)n + 1, sizeof *cls);
+    if (!cls)
+        return FL_E_NOMEM;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t p = pk->vp[v].p_fail, c = 0;
+        cls[v] = FL_NO_INDEX;
+        if (p == 0 || (pk->vp[v].flags & FL_F_FORCED))
+            continue;
+        while (c < nkeys && keys[c] != p)
+            c++;
+        if (p >= FL_SPARSE_P || (c == nkeys && nkeys == MAX_FAIL_CLASSES)) {
+            free(cls);
+            return FL_OK;
+        }
+        if (c == nkeys)
+            keys[nkeys++] = p;
+        cls[v] = c;
+    }
+    uint32_t nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
+    pk->fail_off = xcalloc((size_t)nkeys + 1, sizeof *pk->fail_off);
+    pk->fail_list = xcalloc((size_t)n + 1, sizeof *pk->fail_list);
+    pk->fail_pw = xcalloc((size_t)nkeys * FL_EVENT_PW + 1, sizeof *pk->fail_pw);
+    pk->init_bits = xcalloc(2 * (size_t)nbw + 1, sizeof *pk->init_bits); /* fl_event_init's layout */
+    pk->init_sum = xcalloc(2 * (size_t)nsw + 1, sizeof *pk->init_sum);
+    pk->ev = xcalloc(FL_EV * ((size_t)n + 1), sizeof *pk->ev);
+    pk->fail_base = xcalloc((size_t)nkeys + 1, sizeof *pk->fail_base);
+    if (!pk->fail_off || !pk->fail_list || !pk->fail_pw || !pk->init_bits || !pk->init_sum || !pk->ev ||
+        !pk->fail_base) {
+        free(cls);
+        return FL_E_NOMEM;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        if (cls[v] != FL_NO_INDEX)
+            pk->fail_off[cls[v] + 1]++;
+    for (uint32_t c = 0; c < nkeys; c++) {
+        pk->fail_off[c + 1] += pk->fail_off[c];
+        fl_sparse_powers(keys[c], pk->fail_pw + (size_t)c * FL_EVENT_PW, FL_EVENT_PW);
+    }
+    for (uint32_t v = 0, at[MAX_FAIL_CLASSES] = {0}; v < n; v++)
+        if (cls[v] != FL_NO_INDEX)
+            pk->fail_list[pk->fail_off[cls[v]] + at[cls[v]]++] = v;
+    free(cls);
+    for (uint32_t c = 0; c < nkeys; c++) {
+        const uint32_t *list = pk->fail_list + pk->fail_off[c];
+        uint32_t len = pk->fail_off[c + 1] - pk->fail_off[c], i = 1;
+        while (i < len && list[i] == list[0] + i)
+            i++;
+        pk->fail_base[c] = i == len ? list[0] : FL_NO_INDEX;
+    }
+    for (uint32_t v = 0; v <= n; v++) {
+        uint32_t *ev = pk->ev + (size_t)FL_EV * v;
+        ev[FL_EV_E0] = (uint32_t)pk->out_off[v]; /* m < 2^32 (fl_i_graph_pack) */
+        if (v == n)
+            break;
+        const fl_vparam *vp = &pk->vp[v];
+        if (pk->init_C[v])
+            fl_event_set(pk->init_bits, pk->init_sum, v);
+        ev[FL_EV_REPAIR] = (vp->flags & FL_F_FORCED) ? 0 : vp->p_repair;
+        ev[FL_EV_TAB] = vp->push_tab;
+        if (vp->push_tab != FL_NO_INDEX) {
+            uint32_t deg = (uint32_t)(pk->out_off[v + 1] - pk->out_off[v]);
+            ev[FL_EV_ANY] = fl_push_any(fl_sparse_pow(pk->push_pw + vp->push_tab, fl_bitlen(deg), deg));
+        }
+    }
+    for (uint64_t e = 0; e < pk->m; e++)
+        if (pk->vp[pk->out_dst[e]].theta == 0)
+            pk->out_dst[e] |= FL_EV_NO_HIT;
+    pk->nfail = nkeys;
+    pk->event = 1;
+    return FL_OK;
+}
+
 /*
  * The in-edges grouped by target, each target's in increasing edge index (a
  * stable counting sort; fill: n zeroed counters).  The targets of
@@ -256,7 +376,14 @@ static int pack_pull(fl_packed *pk, const fl_model *md, uint32_t *fill, int thre
     return status == FL_OK ? pack_hit_tables(pk) : status;
 }
 
-int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int may_push, int threads, char *err, size_t err_size)
+int fl_i_step_form(int hits, int propagation)
+{
+    if (propagation != FL_PROP_SYNCHRONOUS || hits == FL_HITS_PULL)
+        return FL_FORM_PULL;
+    return hits == FL_HITS_PUSH ? FL_FORM_PUSH : hits == FL_HITS_EVENT ? FL_FORM_EVENT : FL_FORM_AUTO;
+}
+
+int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int form, int threads, char *err, size_t err_size)
 {
     int status = FL_E_NOMEM;
     uint32_t n = md->n;
@@ -397,7 +524,9 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int may_push, int threads
         pk->target[i] = md->target[i];
     /* push mode where the run may push and the model allows it, else the
      * pull form's arrays (a run reads one form or the other, never both) */
-    status = may_push ? pack_push(pk, md) : FL_OK;
+    status = form != FL_FORM_PULL ? pack_push(pk, md) : FL_OK;
+    if (status == FL_OK && (form == FL_FORM_EVENT || (form == FL_FORM_AUTO && predicted_sparse(md))))
+        status = pack_event(pk);
     if (status == FL_OK && !pk->push)
         status = pack_pull(pk, md, fill, threads);
 
@@ -432,6 +561,13 @@ void fl_i_graph_free(fl_packed *pk)
     free(pk->out_off);
     free(pk->out_dst);
     free(pk->push_pw);
+    free(pk->fail_off);
+    free(pk->fail_list);
+    free(pk->fail_pw);
+    free(pk->init_bits);
+    free(pk->init_sum);
+    free(pk->ev);
+    free(pk->fail_base);
     memset(pk, 0, sizeof *pk);
 }
 
@@ -455,5 +591,11 @@ fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw)
     g.out_off = pk->out_off;
     g.out_dst = pk->out_dst;
     g.push_pw = pk->push_pw;
+    g.fail_off = pk->fail_off;
+    g.fail_list = pk->fail_list;
+    g.fail_pw = pk->fail_pw;
+    g.ev = pk->ev;
+    g.fail_base = pk->fail_base;
+    g.nfail = pk->nfail;
     return g;
 }

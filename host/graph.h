@@ -35,6 +35,12 @@ typedef struct fl_packed {
     uint32_t *out_dst; /* push mode: [m] */
     uint64_t *push_pw; /* push mode: FL_PUSH_LG powers per distinct q */
     uint32_t npush_pw; /* entries */
+    uint32_t event;    /* the event form (fl_event_step): push mode with d_is_c, and no P, B or counters */
+    uint32_t nfail;    /* event form: fail classes (distinct p_fail > 0 of vertices not forced down) */
+    uint32_t *fail_off, *fail_list; /* [nfail + 1], and the classes' vertices in increasing index */
+    uint64_t *fail_pw;              /* [nfail * FL_EVENT_PW] */
+    uint32_t *ev, *fail_base;       /* fl_graph.ev, fl_graph.fail_base */
+    fl_word *init_bits, *init_sum;  /* event form: one trial's initial bitmap and its summary (fl_event_init) */
     /* initial state of every trial word (the same for all trials) */
     fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
     fl_word *init_cnt;        /* [nplanes] */
@@ -46,12 +52,24 @@ uint32_t fl_i_prob_fixed(double p);
 /* P(Binomial(m, q) >= k) in fixed point, q itself fixed point (host/graph.c). */
 uint32_t fl_i_binomial_tail(uint32_t q, uint32_t k, uint32_t m);
 
-/* The packed form of model, with up to `threads` OpenMP threads.  may_push:
- * the run steps synchronously and does not ask for the pull form, so push
- * mode is packed when the model allows it (pk->push), and then only its
- * arrays (out-edges; in_* NULL, no hit tables); otherwise the pull form's
- * (in-edges by target, hit tables; out_* NULL). */
-int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int may_push, int threads, char *err, size_t err_size);
+/* The step forms a run allows (fl_i_graph_pack): */
+enum fl_form {
+    FL_FORM_PULL = 0,  /* the pull form only (instant steps, or --hits pull) */
+    FL_FORM_PUSH = 1,  /* push mode where the model allows it (--hits push) */
+    FL_FORM_AUTO = 2,  /* the event form where allowed and the state is predicted sparse, else as PUSH */
+    FL_FORM_EVENT = 3, /* the event form wherever allowed, else as PUSH (--hits event) */
+};
+
+/* The forms a run with these options allows (enum fl_hits, fl_propagation). */
+int fl_i_step_form(int hits, int propagation);
+
+/* The packed form of model, with up to `threads` OpenMP threads.  form
+ * (enum fl_form): with PUSH and above, push mode is packed when the model
+ * allows it (pk->push), and then only its arrays (out-edges; in_* NULL, no
+ * hit tables); otherwise the pull form's (in-edges by target, hit tables;
+ * out_* NULL).  With AUTO and EVENT, push mode may also take the event
+ * form (pk->event, pack_event in graph.c). */
+int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int form, int threads, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);
 
 /* The view of pk that the kernels read, for nw trial words. */

@@ -92,12 +92,15 @@ enum fl_backend {
     FL_BACKEND_OPENCL = 2  /* an OpenCL device; FL_E_BACKEND when there is none */
 };
 
-/* How the steps draw the hits (docs/model.md, "Push mode").  Both forms
- * draw the law of MODEL.md; the form decides which trajectories a seed
- * gives. */
+/* How the steps draw the hits (docs/model.md, "Push mode" and "The event
+ * form").  Every form draws the law of MODEL.md; the form decides which
+ * trajectories a seed gives.  Each is taken only where the model allows it
+ * (synchronous steps for push and event), else the next: event, push, pull. */
 enum fl_hits {
-    FL_HITS_AUTO = 0, /* push mode where the model allows it (synchronous steps), else pull */
-    FL_HITS_PULL = 1  /* always pull into the targets: the form of versions before push mode */
+    FL_HITS_AUTO = 0, /* the event form where the model predicts a sparse state, else push, else pull */
+    FL_HITS_PULL = 1, /* always pull into the targets: the form of versions before push mode */
+    FL_HITS_PUSH = 2, /* push mode, never the event form */
+    FL_HITS_EVENT = 3 /* the event form wherever the model allows it */
 };
 
 /* Called after every step with the steps done and the total; a non-zero
@@ -180,10 +183,10 @@ const char *fl_sim_device(const fl_sim *sim);
  * with FL_BACKEND_AUTO on OpenMP, why OpenCL was not used (e.g. "no OpenCL
  * platform found ..."); "" with FL_BACKEND_OPENMP. */
 const char *fl_sim_backend_note(const fl_sim *sim);
-/* How the steps draw the hits: "push" from the down sources (models whose
- * thresholds are 0 or 1 and whose q are below 1/32, synchronous steps,
- * FL_HITS_AUTO; see docs/model.md, "Push mode"), else "pull" into the
- * targets. */
+/* How the steps draw the hits: "event" (per trial, from lists of the down
+ * vertices; docs/model.md, "The event form"), "push" from the down sources
+ * (models whose thresholds are 0 or 1 and whose q are below 1/32,
+ * synchronous steps; "Push mode"), else "pull" into the targets. */
 const char *fl_sim_hit_form(const fl_sim *sim);
 /* [steps + 1] */
 const double *fl_sim_down_fraction(const fl_sim *sim);

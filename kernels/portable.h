@@ -28,6 +28,8 @@ typedef uchar fl_u8;
 #define FL_ATOMIC_SET_LANE(p, lane) atomic_or((volatile __global uint *)(p) + ((lane) >> 5), 1u << ((lane)&31u))
 /* A flag that several work-items may set at once, all to 1. */
 #define FL_MARK(p) (*(p) = 1)
+/* Asks for the cache line of a global pointer ahead of its use. */
+#define FL_PREFETCH(p) prefetch((p), 1)
 #else
 #define FL_IS_OPENCL 0
 #include <stdint.h>
@@ -59,6 +61,7 @@ __extension__ typedef unsigned __int128 fl_u128;
 #define FL_CTZ64(x) ((fl_u32)__builtin_ctzll(x))
 #define FL_ATOMIC_SET_LANE(p, lane) __atomic_fetch_or((p), (fl_word)1 << (lane), __ATOMIC_RELAXED)
 #define FL_MARK(p) __atomic_store_n((p), (fl_u8)1, __ATOMIC_RELAXED)
+#define FL_PREFETCH(p) __builtin_prefetch(p)
 #endif
 
 #define FL_ALL ((fl_word) ~(fl_word)0)

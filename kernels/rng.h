@@ -37,6 +37,11 @@
 #define FL_RNG_FAILG 7u     /* F_v for a sparse p_fail, one stream per word group (fl_fail_group) */
 #define FL_RNG_PUSH 8u      /* push mode: some out-edge of u transmits (fl_push_word), entity = u */
 #define FL_RNG_PUSH_LANE 9u /* push mode: which ones, one stream per lane, entity = u */
+/* The event form draws per trial: its counter has the trial's low 32 bits
+ * where the others have the word, and bits 32 .. 37 of the trial in the
+ * low six bits of these purposes (fl_event_block). */
+#define FL_RNG_EVENT 0x40u      /* event form: repair and transmissions of a down vertex, entity = vertex */
+#define FL_RNG_EVENT_FAIL 0x80u /* event form: the crashes of one fail class, entity = class */
 
 /* Trial words per group of fl_fail_group: 1024 trials. */
 #define FL_GROUP_WORDS 16u
@@ -57,6 +62,21 @@ FL_INLINE philox4x32_ctr_t fl_rng_block(fl_rng r, fl_u32 entity, fl_u32 purpose,
     philox4x32_ctr_t c = {{r.step, r.gword, entity, purpose | (block << 8)}};
     philox4x32_key_t k = {{r.key0, r.key1}};
     return philox4x32(c, k);
+}
+
+/* Block `block` of the event form's stream (entity, purpose) in trial
+ * `trial` of step r.step (r.gword unused): counter (t, trial mod 2^32,
+ * entity, purpose | trial / 2^32 | block << 8), trial < 2^38. */
+FL_INLINE philox4x32_ctr_t fl_event_block(fl_rng r, fl_u64 trial, fl_u32 entity, fl_u32 purpose, fl_u32 block)
+{
+    r.gword = (fl_u32)trial;
+    return fl_rng_block(r, entity, purpose | (fl_u32)(trial >> 32), block);
+}
+
+/* 64-bit uniform h (0 or 1) of a block: v[0] | v[1] << 32 or v[2] | v[3] << 32. */
+FL_INLINE fl_u64 fl_block_u64(philox4x32_ctr_t x, fl_u32 h)
+{
+    return (fl_u64)x.v[2u * h] | ((fl_u64)x.v[2u * h + 1u] << 32);
 }
 
 /* Out-edges of a source in push mode: a lane's stream (fl_push_word) takes

@@ -203,3 +203,67 @@ FL_KERNEL void fl_k_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBA
         return;
     out[w] = fl_tally_system(nw, D, target, ntarget, k, w);
 }
+
+/* ------------------------------------------------------------ event form */
+
+/* The event form's graph (fl_event_step reads only these fields). */
+#define FL_EVENT_ARGS                                                                                                  \
+    fl_u32 n, FL_GLOBAL const fl_u32 *out_dst, FL_GLOBAL const fl_u64 *push_pw, FL_GLOBAL const fl_u32 *fail_off,      \
+        FL_GLOBAL const fl_u32 *fail_list, FL_GLOBAL const fl_u32 *fail_base, FL_GLOBAL const fl_u64 *fail_pw,         \
+        FL_GLOBAL const fl_u32 *ev, fl_u32 nfail
+
+/* The initial state of each trial of the batch (1-D over its ntr trials). */
+FL_KERNEL void fl_k_event_init(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *init, FL_GLOBAL const fl_word *isum,
+                               FL_GLOBAL fl_word *E, FL_GLOBAL fl_word *S)
+{
+    fl_u32 j = (fl_u32)get_global_id(0);
+    if (j >= ntr)
+        return;
+    fl_event_init(n, init, isum, E + 2u * (fl_u64)j * fl_event_nbw(n), S + 2u * (fl_u64)j * fl_event_nsw(n));
+}
+
+/* Step t of each trial of the batch (1-D over trials): its state at t at
+ * offset par of its arrays, the state at t+1 at par ^ 1. */
+FL_KERNEL void fl_k_event_step(FL_EVENT_ARGS, fl_u32 ntr, FL_GLOBAL fl_word *E, FL_GLOBAL fl_word *S, fl_u32 par,
+                               FL_RNG_ARGS)
+{
+    fl_u32 j = (fl_u32)get_global_id(0);
+    if (j >= ntr)
+        return;
+    fl_graph g = {0};
+    g.n = n;
+    g.out_dst = out_dst;
+    g.push_pw = push_pw;
+    g.fail_off = fail_off;
+    g.fail_list = fail_list;
+    g.fail_base = fail_base;
+    g.fail_pw = fail_pw;
+    g.ev = ev;
+    g.nfail = nfail;
+    fl_rng r = {key0, key1, t, 0u};
+    FL_GLOBAL fl_word *Ej = E + 2u * (fl_u64)j * fl_event_nbw(n);
+    FL_GLOBAL fl_word *Sj = S + 2u * (fl_u64)j * fl_event_nsw(n);
+    fl_event_step(&g, r, (fl_u64)gword0 * 64u + j, Ej + par, Sj + par, Ej + (par ^ 1u), Sj + (par ^ 1u));
+}
+
+/* The tally of the state at offset par: 1-D over the blocks of
+ * FL_EVENT_BLOCK vertices; parts is [nblocks][ntr]. */
+FL_KERNEL void fl_k_event_tally(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *lanes, FL_GLOBAL const fl_word *E,
+                                FL_GLOBAL const fl_word *S, fl_u32 par, fl_u32 nblocks, FL_GLOBAL fl_u32 *vertex_down,
+                                FL_GLOBAL fl_u32 *parts)
+{
+    fl_u32 blk = (fl_u32)get_global_id(0);
+    if (blk >= nblocks)
+        return;
+    fl_event_tally_block(n, ntr, lanes, E + par, S + par, blk, vertex_down, parts + (fl_u64)blk * ntr);
+}
+
+/* Lanes with the system down, per word (1-D over the nw words). */
+FL_KERNEL void fl_k_event_system(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *E, fl_u32 par,
+                                 FL_GLOBAL const fl_u32 *target, fl_u32 ntarget, fl_u32 k, FL_GLOBAL fl_word *out)
+{
+    fl_u32 w = (fl_u32)get_global_id(0);
+    if (w >= nw)
+        return;
+    out[w] = fl_event_tally_system(n, E + par, target, ntarget, k, w);
+}

@@ -92,6 +92,15 @@ typedef struct fl_graph {
     FL_GLOBAL const fl_u64 *out_off; /* push mode: [n+1] out-edges of u, in increasing edge index */
     FL_GLOBAL const fl_u32 *out_dst; /* their targets */
     FL_GLOBAL const fl_u64 *push_pw; /* push mode: tables of s^(2^b), b < FL_PUSH_LG, s = 1 - q */
+    /* the event form's spontaneous crashes (fl_event_crashes); last, so
+     * that the other forms may leave them out of an initializer */
+    FL_GLOBAL const fl_u32 *fail_off;  /* [nfail + 1] each fail class's range in fail_list */
+    FL_GLOBAL const fl_u32 *fail_list; /* the vertices of each class, in increasing index */
+    FL_GLOBAL const fl_u32
+        *fail_base;                  /* [nfail] v where a class is v, v + 1, ...: fail_list unread; else FL_NO_INDEX */
+    FL_GLOBAL const fl_u64 *fail_pw; /* FL_EVENT_PW powers s^(2^b) per class, s = 1 - p_fail */
+    FL_GLOBAL const fl_u32 *ev;      /* [FL_EV * (n + 1)] per vertex, fl_event_source's parameters (FL_EV_*) */
+    fl_u32 nfail;                    /* fail classes */
 } fl_graph;
 
 /* The mutable state. */
@@ -642,6 +651,15 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r
  * for marked vertices: in a sparse state most of I is never touched.  After
  * each step the backends swap I and In, Iv and Ivn, and clear the new Ivn.
  */
+/* The first out-edge that transmits, given that one does (fl_push_word,
+ * step 2): V mapped to [s^d, 1) and its gap, at most d - 1 (truncation can
+ * leave the mapped V just above s^d). */
+FL_INLINE fl_u32 fl_push_first(fl_u64 V, fl_u64 none, const fl_u64 *pw, fl_u32 lg, fl_u32 deg)
+{
+    fl_u32 pos = fl_sparse_gap(none ? none + FL_MULHI64(V, 0u - none) : V, pw, lg);
+    return pos < deg ? pos : deg - 1u;
+}
+
 FL_OUTLINE void fl_push_word(const fl_graph *g, FL_GLOBAL fl_word *I, FL_GLOBAL fl_u8 *Iv, fl_rng r, fl_u32 u, fl_u32 w,
                              fl_word d)
 {
@@ -660,10 +678,8 @@ FL_OUTLINE void fl_push_word(const fl_graph *g, FL_GLOBAL fl_word *I, FL_GLOBAL 
     for (; any != 0; any &= any - 1u) {
         fl_u32 lane = FL_CTZ64(any);
         philox4x32_ctr_t x = fl_rng_block(r, u, FL_RNG_PUSH_LANE, lane);
-        fl_u64 V = (fl_u64)x.v[0] | ((fl_u64)x.v[1] << 32);
-        fl_u32 pos = fl_sparse_gap(none ? none + FL_MULHI64(V, 0u - none) : V, pw, lg);
+        fl_u32 pos = fl_push_first(fl_block_u64(x, 0u), none, pw, lg, deg);
         for (fl_u32 i = 0;;) {
-            pos = pos < deg ? pos : deg - 1u; /* truncation can leave V just above s^d */
             fl_u32 v = g->out_dst[e0 + pos];
             FL_ATOMIC_SET_LANE(I + (fl_u64)v * g->nw + w, lane);
             FL_MARK(Iv + v);
@@ -671,9 +687,7 @@ FL_OUTLINE void fl_push_word(const fl_graph *g, FL_GLOBAL fl_word *I, FL_GLOBAL 
                 break;
             if ((++i & 1u) == 0)
                 x = fl_rng_block(r, u, FL_RNG_PUSH_LANE, lane + 64u * (i >> 1));
-            fl_u32 hl = i & 1u;
-            V = (fl_u64)x.v[2u * hl] | ((fl_u64)x.v[2u * hl + 1u] << 32);
-            fl_u32 K = fl_sparse_gap(V, pw, lg); /* < 2^lg: K >= deg - pos when V < s^(2^lg) */
+            fl_u32 K = fl_sparse_gap(fl_block_u64(x, i & 1u), pw, lg); /* < 2^lg: K >= deg - pos when V < s^(2^lg) */
             if (K >= deg - pos)
                 break;
             pos += K;
@@ -688,6 +702,262 @@ FL_INLINE void fl_push_all(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl
     fl_word d = s.D[(fl_u64)v * g->nw + w];
     if (d != 0)
         fl_push_word(g, s.I, s.Iv, r, v, w, d);
+}
+
+/* ---------------------------------------------------------- event form */
+
+/*
+ * The event form (host/graph.c, pack_event): for models where D = C (push
+ * mode, no supervision, no pools, nothing permanent, every vertex `crash`
+ * or threshold 0) whose states stay sparse, each trial keeps the set of its
+ * down vertices as a bitmap of n bits (trial-major: [trial][nbw]) with a
+ * summary of its non-zero words ([trial][nsw]), and a step costs about one
+ * Philox block per down vertex of the trial instead of a pass over every
+ * vertex word.  Per trial and step (fl_event_step):
+ *   - each vertex u down at t draws block 0 of its stream (FL_RNG_EVENT,
+ *     entity u): v[0] < p_repair repairs it (never when forced_down), v[1]
+ *     < 1 - s^d says some out-edge transmits, and then v[2] | v[3] << 32 is
+ *     the V of fl_push_first and the next uniforms (blocks 1, 2, ...) the
+ *     gaps, as fl_push_word's steps 2 and 3;
+ *   - a transmission hits its target when the target has a threshold and
+ *     is up at t (it is a `crash` vertex: then it is down at t+1);
+ *   - the spontaneous crashes: for each fail class (the vertices sharing one
+ *     p_fail < 1, not forced_down), geometric skipping over the class's
+ *     vertices in increasing index with its own stream (FL_RNG_EVENT_FAIL,
+ *     entity = class), a crash taking effect where the vertex is up at t.
+ * Every draw is addressed by (step, trial, vertex or class), so a trial's
+ * trajectory does not depend on the others, on the order of the work or
+ * on the device.  The law is MODEL.md's (docs/randomness.md, "The event
+ * form").
+ */
+
+/* Vertices of one word of a summary: the tally's block (host/backend.h). */
+#define FL_EVENT_BLOCK 4096u
+
+/* Words of a trial's bitmap, and of its summary. */
+FL_INLINE fl_u32 fl_event_nbw(fl_u32 n)
+{
+    return (n + 63u) >> 6;
+}
+
+FL_INLINE fl_u32 fl_event_nsw(fl_u32 n)
+{
+    return (fl_event_nbw(n) + 63u) >> 6;
+}
+
+/* A trial's two states share one array, word j of the state at even steps
+ * at [2 j] and of the state at odd steps at [2 j + 1] (and so for the
+ * summaries): a bitmap is a pointer to its first word, with stride 2.  So
+ * the word a step reads and the word it writes for the same vertices are in
+ * one cache line (sparse SIS: the step 0.0080 -> 0.00?? s). */
+FL_INLINE fl_u32 fl_event_test(FL_GLOBAL const fl_word *bits, fl_u32 v)
+{
+    return (fl_u32)(bits[2u * (v >> 6)] >> (v & 63u)) & 1u;
+}
+
+/* Adds v to a bitmap and its summary; 1 if it was not there. */
+FL_INLINE fl_u32 fl_event_set(FL_GLOBAL fl_word *bits, FL_GLOBAL fl_word *sum, fl_u32 v)
+{
+    fl_u32 j = v >> 6;
+    fl_word bit = (fl_word)1 << (v & 63u), x = bits[2u * j];
+    sum[2u * (j >> 6)] |= (fl_word)1 << (j & 63u);
+    bits[2u * j] = x | bit;
+    return (x & bit) == 0;
+}
+
+/* The event form's parameters of a vertex, in one 16-byte record of ev[]
+ * (the source's ev[] is its only read in most steps: host/graph.c): */
+#define FL_EV 4u
+#define FL_EV_REPAIR 0u /* p_repair; 0 when forced down */
+#define FL_EV_ANY 1u    /* 1 - s^d, the chance that some out-edge transmits (fl_push_any); 0 when d = 0 */
+#define FL_EV_TAB 2u    /* push_tab */
+#define FL_EV_E0 3u     /* the first out-edge (out_off); the next vertex's is the end */
+
+/* The targets in out_dst of the event form carry this bit where they have
+ * no threshold (never hit), so that a transmission reads nothing more. */
+#define FL_EV_NO_HIT 0x80000000u
+
+/* Vertex u, down at t in `trial`: its repair and its transmissions into the
+ * next state.  Returns the vertices it added. */
+FL_INLINE fl_u32 fl_event_source(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL const fl_word *cur,
+                                 FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum, fl_u32 u)
+{
+    FL_GLOBAL const fl_u32 *ev = g->ev + FL_EV * u;
+    fl_u32 p_repair = ev[FL_EV_REPAIR], p_any = ev[FL_EV_ANY];
+    philox4x32_ctr_t x = fl_event_block(r, trial, u, FL_RNG_EVENT, 0u);
+    fl_u32 added = 0;
+    if (p_repair != FL_P_ONE && x.v[0] >= p_repair) /* not repaired */
+        added += fl_event_set(nxt, nsum, u);
+    if (x.v[1] >= p_any)
+        return added;
+    fl_u32 tab = ev[FL_EV_TAB], e0 = ev[FL_EV_E0];
+    fl_u32 deg = ev[FL_EV + FL_EV_E0] - e0, lg = fl_bitlen(deg);
+    fl_u64 none = fl_sparse_pow(g->push_pw + tab, lg, deg); /* s^d */
+    fl_u64 pw[FL_PUSH_LG];
+    for (fl_u32 b = 0; b < lg; b++)
+        pw[b] = g->push_pw[tab + b];
+    fl_u32 pos = fl_push_first(fl_block_u64(x, 1u), none, pw, lg, deg);
+    for (fl_u32 i = 0;; i++) {
+        fl_u32 v = g->out_dst[e0 + pos];
+        if (!(v & FL_EV_NO_HIT) && !fl_event_test(cur, v))
+            added += fl_event_set(nxt, nsum, v);
+        if (++pos == deg)
+            break;
+        if ((i & 1u) == 0) /* uniform i of the gaps: block 1 + i / 2, half i % 2 */
+            x = fl_event_block(r, trial, u, FL_RNG_EVENT, 1u + (i >> 1));
+        fl_u32 K = fl_sparse_gap(fl_block_u64(x, i & 1u), pw, lg);
+        if (K >= deg - pos)
+            break;
+        pos += K;
+    }
+    return added;
+}
+
+/* Powers per fail class in fail_pw: s^(2^b) for b <= 32. */
+#define FL_EVENT_PW 33u
+
+/* The spontaneous crashes of `trial` into the next state: per fail class,
+ * geometric skipping over its vertices (uniform i: block i / 2, half i %
+ * 2).  Returns the vertices added. */
+FL_INLINE fl_u32 fl_event_crashes(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL const fl_word *cur,
+                                  FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum)
+{
+    fl_u32 added = 0;
+    for (fl_u32 c = 0; c < g->nfail; c++) {
+        fl_u32 first = g->fail_off[c], len = g->fail_off[c + 1] - first, lg = fl_bitlen(len);
+        fl_u32 base = g->fail_base[c];
+        fl_u64 pw[FL_EVENT_PW];
+        for (fl_u32 b = 0; b <= lg; b++)
+            pw[b] = g->fail_pw[(fl_u64)c * FL_EVENT_PW + b];
+        philox4x32_ctr_t x = {{0u, 0u, 0u, 0u}};
+        for (fl_u32 i = 0, pos = 0; pos < len; i++) {
+            if ((i & 1u) == 0)
+                x = fl_event_block(r, trial, c, FL_RNG_EVENT_FAIL, i >> 1);
+            fl_u64 V = fl_block_u64(x, i & 1u);
+            if (V < pw[lg]) /* the gap reaches 2^lg > len: no more crashes */
+                break;
+            fl_u32 K = fl_sparse_gap(V, pw, lg);
+            if (K >= len - pos)
+                break;
+            pos += K;
+            fl_u32 v = base != FL_NO_INDEX ? base + pos : g->fail_list[first + pos];
+            if (!fl_event_test(cur, v))
+                added += fl_event_set(nxt, nsum, v);
+            pos++;
+        }
+    }
+    return added;
+}
+
+/* Down vertices that fl_event_step lists before it draws for them. */
+#define FL_EVENT_CHUNK 64u
+
+/* Step r.step of one trial: reads its state at t (cur, with its summary
+ * csum), writes the state at t+1 into nxt and nsum, which hold the trial's
+ * state of t-1 (cleared here first, through nsum).  Returns the number of
+ * vertices down at t+1.  The down vertices are listed FL_EVENT_CHUNK at a
+ * time and their ev[] asked for before the draws: each is a cache miss
+ * (sparse SIS, workload (b): the step 0.0164 -> 0.0109 s). */
+FL_INLINE fl_u32 fl_event_step(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL const fl_word *cur,
+                               FL_GLOBAL const fl_word *csum, FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum)
+{
+    fl_u32 nsw = fl_event_nsw(g->n), down = 0, list[FL_EVENT_CHUNK], len = 0;
+    for (fl_u32 i = 0; i < nsw; i++) {
+        for (fl_word y = nsum[2u * i]; y != 0; y &= y - 1u)
+            nxt[2u * (64u * i + FL_CTZ64(y))] = 0;
+        nsum[2u * i] = 0;
+    }
+    for (fl_u32 i = 0; i < nsw; i++)
+        for (fl_word y = csum[2u * i]; y != 0; y &= y - 1u) {
+            fl_u32 j = 64u * i + FL_CTZ64(y);
+            for (fl_word x = cur[2u * j]; x != 0; x &= x - 1u) {
+                fl_u32 u = 64u * j + FL_CTZ64(x);
+                FL_PREFETCH(g->ev + FL_EV * u);
+                list[len++] = u;
+                if (len == FL_EVENT_CHUNK) {
+                    for (fl_u32 k = 0; k < len; k++)
+                        down += fl_event_source(g, r, trial, cur, nxt, nsum, list[k]);
+                    len = 0;
+                }
+            }
+        }
+    for (fl_u32 k = 0; k < len; k++)
+        down += fl_event_source(g, r, trial, cur, nxt, nsum, list[k]);
+    return down + fl_event_crashes(g, r, trial, cur, nxt, nsum);
+}
+
+/* The initial state of one trial (its array of 2 nbw words E and 2 nsw
+ * words S): the state at step 0 is init (with its summary isum, both in the
+ * same layout), that of step 1 empty. */
+FL_INLINE void fl_event_init(fl_u32 n, FL_GLOBAL const fl_word *init, FL_GLOBAL const fl_word *isum,
+                             FL_GLOBAL fl_word *E, FL_GLOBAL fl_word *S)
+{
+    fl_u32 nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
+    for (fl_u32 j = 0; j < nbw; j++) {
+        E[2u * j] = init[2u * j];
+        E[2u * j + 1u] = 0;
+    }
+    for (fl_u32 i = 0; i < nsw; i++) {
+        S[2u * i] = isum[2u * i];
+        S[2u * i + 1u] = 0;
+    }
+}
+
+/* Adds one to count[v] for every vertex v of a bitmap (with its summary). */
+FL_INLINE void fl_event_count(fl_u32 n, FL_GLOBAL const fl_word *bits, FL_GLOBAL const fl_word *sum,
+                              FL_GLOBAL fl_u32 *count)
+{
+    for (fl_u32 i = 0; i < fl_event_nsw(n); i++)
+        for (fl_word y = sum[2u * i]; y != 0; y &= y - 1u) {
+            fl_u32 j = 64u * i + FL_CTZ64(y);
+            for (fl_word x = bits[2u * j]; x != 0; x &= x - 1u)
+                count[64u * j + FL_CTZ64(x)]++;
+        }
+}
+
+/* The tally of the event form for the vertices of block blk
+ * (FL_EVENT_BLOCK of them: one summary word) over trials 0 .. ntr - 1 of
+ * a batch (E and S: the arrays of fl_event_init, plus 1 at odd steps),
+ * counting the trials of lanes[]: sets vertex_down[v] for the block's
+ * vertices and parts[trial] (the block's row of fl_tally.trial_parts). */
+FL_INLINE void fl_event_tally_block(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *lanes, FL_GLOBAL const fl_word *E,
+                                    FL_GLOBAL const fl_word *S, fl_u32 blk, FL_GLOBAL fl_u32 *vertex_down,
+                                    FL_GLOBAL fl_u32 *parts)
+{
+    fl_u32 nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
+    fl_u32 v0 = blk * FL_EVENT_BLOCK, v1 = n - v0 > FL_EVENT_BLOCK ? v0 + FL_EVENT_BLOCK : n;
+    for (fl_u32 v = v0; v < v1; v++)
+        vertex_down[v] = 0;
+    for (fl_u32 j = 0; j < ntr; j++) {
+        fl_u32 c = 0;
+        if ((lanes[j >> 6] >> (j & 63u)) & 1u)
+            for (fl_word y = S[2u * ((fl_u64)j * nsw + blk)]; y != 0; y &= y - 1u) {
+                fl_u32 k = 64u * blk + FL_CTZ64(y);
+                fl_word x = E[2u * ((fl_u64)j * nbw + k)];
+                c += FL_POPCOUNT(x);
+                for (; x != 0; x &= x - 1u)
+                    vertex_down[64u * k + FL_CTZ64(x)]++;
+            }
+        parts[j] = c;
+    }
+}
+
+/* The lanes of word w (trials 64 w .. 64 w + 63 of the batch) in which at
+ * least k of the targets are down, as fl_tally_system. */
+FL_INLINE fl_word fl_event_tally_system(fl_u32 n, FL_GLOBAL const fl_word *E, FL_GLOBAL const fl_u32 *target,
+                                        fl_u32 ntarget, fl_u32 k, fl_u32 w)
+{
+    fl_word out = 0;
+    if (ntarget == 0 || k == 0 || k > ntarget)
+        return 0;
+    for (fl_u32 lane = 0; lane < 64u; lane++) {
+        FL_GLOBAL const fl_word *bits = E + 2u * (fl_u64)(64u * w + lane) * fl_event_nbw(n);
+        fl_u32 c = 0;
+        for (fl_u32 i = 0; i < ntarget; i++)
+            c += fl_event_test(bits, target[i]);
+        out |= (fl_word)(c >= k) << lane;
+    }
+    return out;
 }
 
 /* C(t+1) and D(t+1) from C(t), Cb and I (steps 3 and 4). */

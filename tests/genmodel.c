@@ -40,32 +40,48 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
 {
     static const char *probs[] = {"0", "0.02", "0.1", "0.3", "1"};
     static const char *qs[] = {"1", "0.5", "0.25", "0.9"};
-    static const char *push_qs[] = {"0.03", "0.01", "0.02", "0.005"}; /* by source: v % 4 */
+    static const char *push_qs[] = {"0.03", "0.01", "0.02", "0.005"};   /* by source: v % 4 */
+    static const char *event_probs[] = {"0", "0.001", "0.005", "0.02"}; /* p_fail of the event form: < 1/32 */
     int push = seed % 3 == 0;
-    int d_is_c = seed % 9 == 0; /* push mode, every vertex crash, no supervision (genmodel.h) */
+    int event = seed % 12 == 0;          /* the event form (genmodel.h) */
+    int d_is_c = seed % 9 == 0 || event; /* push mode, every vertex crash, no supervision (genmodel.h) */
     uint64_t st = seed * 2654435761ULL + 17;
     buf b = {malloc(4096), 0, 4096};
     b.s[0] = 0;
     uint32_t npool = 2, nsup = 3;
     put(&b, "faultline: 1\nname: generated-%u\n", seed);
-    put(&b, "defaults: { p_fail: 0.03, p_repair: 0.2%s }\n", d_is_c ? ", on_dependency: crash" : "");
+    put(&b, "defaults: { p_fail: %s, p_repair: 0.2%s }\n", event ? "0.003" : "0.03",
+        d_is_c ? ", on_dependency: crash" : "");
     put(&b, "classes:\n  worker: { pool: v0, detect_delay: %u, p_permanent: 0.5 }\n", next(&st, 3));
     put(&b, "  service: { on_dependency: crash }\nvertices:\n");
     for (uint32_t v = 0; v < n; v++) {
         put(&b, "  - { name: v%u", v);
+        /* the event seeds draw the same numbers, and leave out pools,
+         * permanent crashes and p_fail >= 1/32 */
         if (v < npool) {
-            put(&b, ", capacity: %u, boot_delay: %u", next(&st, 6), next(&st, 5));
+            uint32_t cap = next(&st, 6), boot = next(&st, 5);
+            if (!event)
+                put(&b, ", capacity: %u, boot_delay: %u", cap, boot);
         } else if (v < npool + nsup) {
-            put(&b, ", p_restart: %s, p_fail: 0.05", probs[1 + next(&st, 4)]);
+            const char *p = probs[1 + next(&st, 4)];
+            if (!event)
+                put(&b, ", p_restart: %s, p_fail: 0.05", p);
         } else {
             uint32_t kind = next(&st, 4);
-            if (kind == 0)
-                put(&b, ", class: worker, pool: v%u", next(&st, npool));
-            else if (kind == 1)
+            if (kind == 0) {
+                uint32_t pool = next(&st, npool);
+                if (!event)
+                    put(&b, ", class: worker, pool: v%u", pool);
+            } else if (kind == 1) {
                 put(&b, ", class: service");
-            put(&b, ", p_fail: %s, p_repair: %s", probs[next(&st, 4)], probs[next(&st, 5)]);
-            if (next(&st, 3) == 0)
-                put(&b, ", p_permanent: %s", probs[next(&st, 5)]);
+            }
+            uint32_t fail = next(&st, 4);
+            put(&b, ", p_fail: %s, p_repair: %s", event ? event_probs[fail] : probs[fail], probs[next(&st, 5)]);
+            if (next(&st, 3) == 0) {
+                const char *p = probs[next(&st, 5)];
+                if (!event)
+                    put(&b, ", p_permanent: %s", p);
+            }
             if (next(&st, 3) == 0)
                 put(&b, ", detect_delay: %u", next(&st, 4));
             if (next(&st, 4) == 0)
@@ -76,7 +92,7 @@ char *gen_model_yaml(uint32_t n, uint32_t seed)
             if (init == 0)
                 put(&b, ", initial: down");
             else if (init == 1)
-                put(&b, ", initial: permanent");
+                put(&b, ", initial: %s", event ? "down" : "permanent");
             else if (init == 2)
                 put(&b, ", initial: forced_down");
             if (next(&st, 3) == 0)

@@ -16,7 +16,10 @@
  * and one source (v8) with an out-edge to every other vertex, so that its
  * lanes transmit along several edges at once.  Seeds divisible by 9 also
  * have only `crash` vertices and no supervision, so that D = C always
- * (fl_packed.d_is_c: the OpenMP backend keeps no D planes). */
+ * (fl_packed.d_is_c: the OpenMP backend keeps no D planes).  Seeds
+ * divisible by 12 are such models that also allow the event form
+ * (host/graph.c, pack_event): no pools, nothing permanent, every p_fail
+ * below 1/32 (four fail classes). */
 char *gen_model_yaml(uint32_t n, uint32_t seed);
 
 #endif

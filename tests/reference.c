@@ -52,11 +52,81 @@ static uint64_t push_uniform(uint64_t seed, uint32_t step, uint64_t trial, uint3
     return (uint64_t)x.v[2 * (i % 2)] | ((uint64_t)x.v[2 * (i % 2) + 1] << 32);
 }
 
-/* Push mode (kernels/step.h, fl_push_word): X of the out-edges of u, which
- * is down in this trial, in increasing edge index: whether any transmits
- * (1 - s^d), the first one from a uniform mapped to [s^d, 1), the rest by
- * geometric skipping. */
-static void push_draws(const fl_model *md, uint32_t u, uint64_t seed, uint32_t step, uint64_t trial, int *X)
+/* Block `block` of the event form's stream (entity, purpose) of one trial
+ * (docs/randomness.md, "The event form"). */
+static philox4x32_ctr_t event_block(uint64_t seed, uint32_t step, uint64_t trial, uint32_t entity, uint32_t purpose,
+                                    uint32_t block)
+{
+    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+    philox4x32_ctr_t c = {{step, (uint32_t)trial, entity, purpose | (uint32_t)(trial >> 32) | (block << 8)}};
+    return philox4x32_R(10, c, k);
+}
+
+static uint64_t half64(philox4x32_ctr_t x, uint32_t h)
+{
+    return (uint64_t)x.v[2 * h] | ((uint64_t)x.v[2 * h + 1] << 32);
+}
+
+/* Uniform i (64 bits) of u's transmissions: in push mode the lane's stream
+ * from its first uniform, in the event form the second half of block 0,
+ * then the blocks from 1 on. */
+static uint64_t walk_uniform(int event, uint64_t seed, uint32_t step, uint64_t trial, uint32_t u, uint32_t i)
+{
+    if (!event)
+        return push_uniform(seed, step, trial, u, i);
+    if (i == 0)
+        return half64(event_block(seed, step, trial, u, FL_RNG_EVENT, 0), 1);
+    return half64(event_block(seed, step, trial, u, FL_RNG_EVENT, 1 + (i - 1) / 2), (i - 1) % 2);
+}
+
+/* The event form's spontaneous crashes of one trial (kernels/step.h,
+ * fl_event_crashes) into F: per class of vertices (not forced down) with
+ * one p_fail > 0, classes in order of their first vertex, geometric
+ * skipping over the class's vertices in increasing index. */
+static void event_fails(const fl_model *md, uint64_t seed, uint32_t step, uint64_t trial, int *F)
+{
+    uint32_t n = md->n, keys[64], nkeys = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t p = fl_i_prob_fixed(md->vp[v].p_fail), c = 0;
+        F[v] = 0;
+        if (p == 0 || md->vp[v].initial == FL_INIT_FORCED_DOWN)
+            continue;
+        while (c < nkeys && keys[c] != p)
+            c++;
+        if (c == nkeys)
+            keys[nkeys++] = p;
+    }
+    for (uint32_t c = 0; c < nkeys; c++) {
+        uint32_t len = 0, lg = 0, i = 0;
+        for (uint32_t v = 0; v < n; v++)
+            len += fl_i_prob_fixed(md->vp[v].p_fail) == keys[c] && md->vp[v].initial != FL_INIT_FORCED_DOWN;
+        while ((len >> lg) != 0)
+            lg++;
+        uint64_t pw[FL_EVENT_PW];
+        fl_sparse_powers(keys[c], pw, FL_EVENT_PW);
+        for (uint32_t pos = 0; pos < len;) {
+            uint64_t V = half64(event_block(seed, step, trial, c, FL_RNG_EVENT_FAIL, i / 2), i % 2);
+            i++;
+            if (V < pw[lg])
+                break;
+            uint32_t K = fl_sparse_gap(V, pw, lg);
+            if (K >= len - pos)
+                break;
+            pos += K;
+            for (uint32_t v = 0, j = 0; v < n; v++) /* the class's vertex number pos */
+                if (fl_i_prob_fixed(md->vp[v].p_fail) == keys[c] && md->vp[v].initial != FL_INIT_FORCED_DOWN &&
+                    j++ == pos)
+                    F[v] = 1;
+            pos++;
+        }
+    }
+}
+
+/* Push mode and the event form (kernels/step.h, fl_push_word and
+ * fl_event_source): X of the out-edges of u, which is down in this trial,
+ * in increasing edge index: whether any transmits (1 - s^d), the first one
+ * from a uniform mapped to [s^d, 1), the rest by geometric skipping. */
+static void push_draws(const fl_model *md, uint32_t u, uint64_t seed, uint32_t step, uint64_t trial, int event, int *X)
 {
     uint32_t d = 0, q = 0, lg = 0, j = 0;
     for (uint64_t e = 0; e < md->m; e++)
@@ -76,9 +146,13 @@ static void push_draws(const fl_model *md, uint32_t u, uint64_t seed, uint32_t s
     /* 1 - s^d rounded to 32 bits */
     uint64_t rest = 0 - none;
     uint64_t any = none == 0 ? FL_P_ONE - 1u : (rest >> 32) + ((rest >> 31) & 1u);
-    if (d == 0 || !draw_fixed(any >= FL_P_ONE ? FL_P_ONE - 1u : (uint32_t)any, seed, step, trial, u, FL_RNG_PUSH))
+    uint32_t p_any = any >= FL_P_ONE ? FL_P_ONE - 1u : (uint32_t)any;
+    if (d == 0)
         return;
-    uint64_t V = push_uniform(seed, step, trial, u, 0);
+    if (event ? event_block(seed, step, trial, u, FL_RNG_EVENT, 0).v[1] >= p_any
+              : !draw_fixed(p_any, seed, step, trial, u, FL_RNG_PUSH))
+        return;
+    uint64_t V = walk_uniform(event, seed, step, trial, u, 0);
     uint32_t first = fl_sparse_gap(none ? none + FL_MULHI64(V, rest) : V, pw, lg), i = 1;
     uint32_t pos = first < d ? first : d - 1;
     for (uint32_t fire = pos;;) {
@@ -89,7 +163,7 @@ static void push_draws(const fl_model *md, uint32_t u, uint64_t seed, uint32_t s
         pos = fire + 1;
         if (pos == d)
             break;
-        uint32_t K = fl_sparse_gap(push_uniform(seed, step, trial, u, i++), pw, lg);
+        uint32_t K = fl_sparse_gap(walk_uniform(event, seed, step, trial, u, i++), pw, lg);
         if (K >= d - pos)
             break;
         fire = pos + K;
@@ -154,15 +228,15 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
     int *k = calloc(n + 1, sizeof(int)), *D = calloc(n + 1, sizeof(int)), *I = calloc(n + 1, sizeof(int));
     int *Cn = calloc(n + 1, sizeof(int)), *Pn = calloc(n + 1, sizeof(int)), *Bn = calloc(n + 1, sizeof(int));
     int *kn = calloc(n + 1, sizeof(int)), *Dn = calloc(n + 1, sizeof(int)), *req = calloc(n + 1, sizeof(int));
-    int *F = calloc(n + 1, sizeof(int)), *X = calloc(md->m + 1, sizeof(int));
+    int *F = calloc(n + 1, sizeof(int)), *X = calloc(md->m + 1, sizeof(int)), *Fe = calloc(n + 1, sizeof(int));
     long *a = calloc(n + 1, sizeof(long)), *K = calloc(n + 1, sizeof(long));
     fl_packed pk;
     char err[256];
-    if (fl_i_graph_pack(&pk, md, propagation == FL_PROP_SYNCHRONOUS && hits == FL_HITS_AUTO, 1, err, sizeof err) !=
-        FL_OK)
+    if (fl_i_graph_pack(&pk, md, fl_i_step_form(hits, propagation), 1, err, sizeof err) != FL_OK)
         return -1;
+    int push = pk.push, event = pk.event; /* packed only where this run may push */
     int ok = o->down_count && o->system_down && o->vertex_down && C && P && B && k && D && I && Cn && Pn && Bn && kn &&
-             Dn && req && F && X && a && K;
+             Dn && req && F && X && a && K && Fe;
     for (uint64_t tr = 0; ok && tr < N; tr++) {
         uint64_t trial = first + tr;
         for (uint32_t v = 0; v < n; v++) {
@@ -191,12 +265,13 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
 
             /* the transmission draws of every edge (in push mode, of the
              * out-edges of the vertices down at t: only those count) */
-            int push = pk.push; /* packed only where this run may push */
             for (uint64_t e = 0; e < md->m; e++)
                 X[e] = push ? 0 : draw(fl_i_edge_q(md, e), seed, t, trial, (uint32_t)e, FL_RNG_HIT);
             for (uint32_t u = 0; push && u < n; u++)
                 if (D[u])
-                    push_draws(md, u, seed, t, trial, X);
+                    push_draws(md, u, seed, t, trial, event, X);
+            if (event)
+                event_fails(md, seed, t, trial, Fe);
 
             /* 2. repair, with the pool requests first */
             for (uint32_t v = 0; v < n; v++) {
@@ -247,6 +322,10 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                     int lane_u = p->on_dependency == FL_DEP_CRASH && pk.vp[v].hit_tab != FL_NO_INDEX && !push &&
                                  fl_i_prob_fixed(p->p_repair) >= FL_SPARSE_P;
                     int R = draw(p->p_repair, seed, t, trial, v, lane_u ? FL_RNG_HITV : FL_RNG_REPAIR);
+                    if (event) { /* v[0] of the vertex's block 0 */
+                        uint32_t pr = fl_i_prob_fixed(p->p_repair);
+                        R = pr == FL_P_ONE || event_block(seed, t, trial, v, FL_RNG_EVENT, 0).v[0] < pr;
+                    }
                     for (uint64_t e = 0; e < md->ns; e++) {
                         uint32_t s = md->sup_from[e];
                         if (md->sup_to[e] == v && !D[s] && a[v] >= (long)p->detect_delay &&
@@ -257,7 +336,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                         Cn[v] = 0;
                 } else {
                     /* 3. spontaneous crash */
-                    F[v] = draw_fail(p->p_fail, seed, t, trial, v);
+                    F[v] = event ? Fe[v] : draw_fail(p->p_fail, seed, t, trial, v);
                     Cn[v] = F[v];
                     Pn[v] = F[v] && draw(p->p_permanent, seed, t, trial, v, FL_RNG_PERMANENT);
                 }
@@ -307,7 +386,7 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
         }
     }
     free(C), free(P), free(B), free(k), free(D), free(I), free(Cn), free(Pn), free(Bn), free(kn), free(Dn);
-    free(req), free(F), free(X), free(a), free(K);
+    free(req), free(F), free(X), free(a), free(K), free(Fe);
     fl_i_graph_free(&pk);
     if (!ok) {
         ref_free(o);

@@ -269,7 +269,7 @@ static const cli_case cli_cases[] = {
     {{"run", "@small.yaml", "--threads", "0"}, 64, NULL, "--threads"},
     {{"run", "@small.yaml", "--vertex-series", "0"}, 64, NULL, "--vertex-series"},
     {{"run", "@small.yaml", "--backend", "cuda"}, 64, NULL, "--backend"},
-    {{"run", "@small.yaml", "--hits", "push"}, 64, NULL, "--hits"},
+    {{"run", "@small.yaml", "--hits", "every"}, 64, NULL, "--hits"},
     {{"run"}, 64, NULL, NULL},
     {{"run", "@small.yaml", "@small.yaml"}, 64, NULL, NULL},
     {{"check"}, 64, NULL, NULL},
@@ -709,43 +709,57 @@ static uint32_t *down_count(const char *path, size_t *count)
     return dc;
 }
 
-/* The hit form: a model in push mode (q < 1/32, thresholds 1) says "push"
- * in --stats-json and in the results' `hits` attribute; --hits pull makes
- * it pull, with other trajectories of the same law. */
+/* The hit form: a model in push mode (q < 1/32, thresholds 1) says which
+ * form ran in --stats-json, in the results' `hits` attribute and in
+ * `info`: by default the event form where the model predicts a sparse
+ * state (p_fail 0.001), push mode where not (p_fail 0.01); --hits asks for
+ * one, taken where the model allows it. */
 static void test_run_hits(void)
 {
     PATH(dir, fresh_dir("hits"));
-    tu_write("hits/sparse.yaml",
-             "faultline: 1\nname: sparse\n"
-             "defaults: { on_dependency: crash, p_fail: 0.05, p_repair: 0.2 }\n"
-             "vertices: [{name: a}, {name: b}, {name: c}]\n"
-             "edges: [{from: a, to: b, q: 0.02}, {from: b, to: c, q: 0.02}, {from: c, to: a, q: 0.02}]\n"
-             "simulation: { steps: 30, trials: 500, seed: 9 }\n");
+    const char *model = "faultline: 1\nname: sparse\n"
+                        "defaults: { on_dependency: crash, p_fail: %s, p_repair: 0.2 }\n"
+                        "vertices: [{name: a}, {name: b}, {name: c}]\n"
+                        "edges: [{from: a, to: b, q: 0.02}, {from: b, to: c, q: 0.02}, {from: c, to: a, q: 0.02}]\n"
+                        "simulation: { steps: 30, trials: 500, seed: 9 }\n";
     static char text[4096];
-    const char *forms[] = {"push", "pull"};
-    for (int i = 0; i < 2; i++) {
-        PATH(res, tmp(i ? "hits/pull.h5" : "hits/push.h5"));
-        PATH(js, tmp(i ? "hits/pull.json" : "hits/push.json"));
-        if (i)
-            CLI("run", tmp("hits/sparse.yaml"), "-o", res, "--quiet", "--stats-json", js, "--hits", "pull");
+    snprintf(text, sizeof text, model, "0.01");
+    tu_write("hits/m01.yaml", text);
+    snprintf(text, sizeof text, model, "0.001");
+    tu_write("hits/m001.yaml", text);
+    struct {
+        const char *model, *hits, *form;
+    } cases[] = {{"hits/m01.yaml", NULL, "push"},    {"hits/m01.yaml", "pull", "pull"},
+                 {"hits/m01.yaml", "push", "push"},  {"hits/m01.yaml", "event", "event"},
+                 {"hits/m001.yaml", NULL, "event"},  {"hits/m001.yaml", "push", "push"},
+                 {"hits/m001.yaml", "auto", "event"}};
+    int ncases = (int)(sizeof cases / sizeof cases[0]);
+    for (int i = 0; i < ncases; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "hits/%d.h5", i);
+        PATH(res, tmp(name));
+        snprintf(name, sizeof name, "hits/%d.json", i);
+        PATH(js, tmp(name));
+        if (cases[i].hits)
+            CLI("run", tmp(cases[i].model), "-o", res, "--quiet", "--stats-json", js, "--hits", cases[i].hits);
         else
-            CLI("run", tmp("hits/sparse.yaml"), "-o", res, "--quiet", "--stats-json", js);
+            CLI("run", tmp(cases[i].model), "-o", res, "--quiet", "--stats-json", js);
         CHECK_CLI(code == 0);
         slurp(js, text, sizeof text);
         char want[32];
-        snprintf(want, sizeof want, "\"hits\": \"%s\"", forms[i]);
+        snprintf(want, sizeof want, "\"hits\": \"%s\"", cases[i].form);
         CU_ASSERT(strstr(text, want) != NULL);
         hid_t f = H5Fopen(res, H5F_ACC_RDONLY, H5P_DEFAULT);
         char s[64];
-        CU_ASSERT(f >= 0 && str_attr(f, "hits", s, sizeof s) == 0 && !strcmp(s, forms[i]));
+        CU_ASSERT(f >= 0 && str_attr(f, "hits", s, sizeof s) == 0 && !strcmp(s, cases[i].form));
         if (f >= 0)
             H5Fclose(f);
         CLI("info", res);
-        snprintf(want, sizeof want, "hits          %s", forms[i]);
+        snprintf(want, sizeof want, "hits          %s", cases[i].form);
         CHECK_CLI(code == 0 && strstr(out, want) != NULL);
         CHECK_CLI(strstr(out, "rng mapping   " FL_RNG_MAPPING) != NULL);
     }
-    CU_ASSERT_EQUAL(entries(dir, 5), 5); /* no temporaries left */
+    CU_ASSERT_EQUAL(entries(dir, 2 * ncases + 2), 2 * ncases + 2); /* no temporaries left */
 }
 
 static void test_threads_identical(void)
@@ -824,7 +838,7 @@ int main(void)
     CU_add_test(s, "check prints the model's sizes", test_check);
     CU_add_test(s, "run writes OUT, progress, summary; info reads it", test_run_writes_file);
     CU_add_test(s, "--stats-json writes the phase times; a bad PATH fails first", test_run_stats_json);
-    CU_add_test(s, "--hits: push mode where the model allows it, pull on demand", test_run_hits);
+    CU_add_test(s, "--hits: the event form or push mode where the model allows it, else pull", test_run_hits);
     CU_add_test(s, "a failed run leaves nothing at OUT", test_run_errors_leave_nothing);
     CU_add_test(s, "SIGTERM: exit 75 and nothing at OUT", test_interrupted_run);
     CU_add_test(s, "default output MODEL-stem.h5 in the current directory", test_default_output);

@@ -52,16 +52,18 @@ static void test_trial_split(void)
     const uint64_t I[] = {0, 5, 128, 700};
     const uint64_t a[] = {77, 64, 1, 1100};
     const uint64_t Ns[] = {333, 333, 333, 2600};
-    /* seed 12 steps in push mode (genmodel.h), 11 and 13 pull */
-    const uint32_t seeds[] = {11, 12, 13};
-    for (int run = 0; run < 3; run++) {
-        int prop = run < 2 ? FL_PROP_SYNCHRONOUS : FL_PROP_INSTANT;
+    /* seed 12 steps in push mode and in the event form (genmodel.h), 11
+     * and 13 pull */
+    const uint32_t seeds[] = {11, 12, 12, 13};
+    const int hits[] = {FL_HITS_AUTO, FL_HITS_PUSH, FL_HITS_EVENT, FL_HITS_AUTO};
+    for (int run = 0; run < 4; run++) {
+        int prop = run < 3 ? FL_PROP_SYNCHRONOUS : FL_PROP_INSTANT, h = hits[run];
         fl_model *md = model(seeds[run]);
         for (int c = 0; c < 4; c++) {
             uint64_t N = Ns[c];
-            fl_sim *all = tu_run(md, (int64_t)N, T_STEPS, 4, I[c], 2, prop, 0);
-            fl_sim *lo = tu_run(md, (int64_t)a[c], T_STEPS, 4, I[c], 1, prop, 0);
-            fl_sim *hi = tu_run(md, (int64_t)(N - a[c]), T_STEPS, 4, I[c] + a[c], 2, prop, 0);
+            fl_sim *all = tu_run_hits(md, (int64_t)N, T_STEPS, 4, I[c], 2, prop, 0, h);
+            fl_sim *lo = tu_run_hits(md, (int64_t)a[c], T_STEPS, 4, I[c], 1, prop, 0, h);
+            fl_sim *hi = tu_run_hits(md, (int64_t)(N - a[c]), T_STEPS, 4, I[c] + a[c], 2, prop, 0, h);
             CU_ASSERT_FATAL(all && lo && hi);
             size_t T1 = T_STEPS + 1;
             CU_ASSERT(!memcmp(fl_sim_down_count(all), fl_sim_down_count(lo), a[c] * T1 * 4));

@@ -23,6 +23,7 @@
 #include "testutil.h"
 
 static int have_opencl; /* a usable OpenCL device exists */
+static int run_hits;    /* the hit form run_on asks for (enum fl_hits) */
 
 /* Runs md on a backend; NULL (and the message printed) on failure. */
 static fl_sim *run_on(const fl_model *md, int backend, int64_t trials, int64_t steps, uint64_t offset, int propagation,
@@ -38,6 +39,7 @@ static fl_sim *run_on(const fl_model *md, int backend, int64_t trials, int64_t s
     o.threads = 2;
     o.propagation = propagation;
     o.vertex_series = series;
+    o.hits = run_hits;
     fl_sim *sim = NULL;
     char msg[4096];
     if (fl_sim_create(&sim, md, &o, msg, sizeof msg) != FL_OK) {
@@ -162,6 +164,26 @@ static void test_large_generated_model(void)
         CU_ASSERT(same_on_both(md, "generated 20000", 200, 12, 37, prop, 5));
         CU_ASSERT(same_on_both(md, "generated 20000", 65, 8, 0, prop, 0));
     }
+    fl_model_destroy(&md);
+}
+
+/* The event form (genmodel.h, seed 12): 20,000 vertices (five tally
+ * blocks), trials starting and ending inside a word, in one batch and in
+ * batches of one word. */
+static void test_event_form(void)
+{
+    NEEDS_OPENCL;
+    fl_model *md = tu_load_generated(20000, 12);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    run_hits = FL_HITS_EVENT;
+    fl_sim *sim = run_on(md, FL_BACKEND_OPENCL, 64, 1, 0, FL_PROP_SYNCHRONOUS, 0);
+    CU_ASSERT(sim && !strcmp(fl_sim_hit_form(sim), "event"));
+    fl_sim_destroy(&sim);
+    CU_ASSERT(same_on_both(md, "generated 20000, event form", 200, 30, 37, FL_PROP_SYNCHRONOUS, 4));
+    CU_ASSERT_FATAL(setenv("FAULTLINE_CL_MAX_WORDS", "1", 1) == 0);
+    CU_ASSERT(same_on_both(md, "generated 20000, event form in batches", 130, 12, 100, FL_PROP_SYNCHRONOUS, 1));
+    CU_ASSERT_FATAL(unsetenv("FAULTLINE_CL_MAX_WORDS") == 0);
+    run_hits = FL_HITS_AUTO;
     fl_model_destroy(&md);
 }
 
@@ -460,6 +482,7 @@ int main(void)
     CU_add_test(s, "generated models with every feature: OpenCL equals OpenMP", test_generated_models);
     CU_add_test(s, "a generated model of 20,000 vertices: OpenCL equals OpenMP", test_large_generated_model);
     CU_add_test(s, "whole groups of 1024 trials: OpenCL equals OpenMP", test_whole_groups);
+    CU_add_test(s, "the event form: OpenCL equals OpenMP, in one batch and in batches", test_event_form);
     CU_add_test(s, "trial words in batches of 1 and 3 give the same results", test_batches);
     CU_add_test(s, "progress counts the steps of every batch", test_batch_progress);
     CU_add_test(s, "devices are listed and chosen by index, name and environment", test_devices_and_choice);

@@ -69,10 +69,17 @@ static void test_random_models(int prop)
         char label[64];
         snprintf(label, sizeof label, "generated model %u", seed);
         compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_AUTO);
-        /* the push-mode seeds (genmodel.h) pulled on demand: the form of
-         * versions before push mode */
-        if (seed % 3 == 0 && prop == FL_PROP_SYNCHRONOUS)
+        /* the push-mode seeds (genmodel.h) in every form they allow: pulled
+         * (the form of versions before push mode), pushed, and the event
+         * form (seed 12) */
+        if (seed % 3 == 0 && prop == FL_PROP_SYNCHRONOUS) {
             compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_PULL);
+            compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_PUSH);
+            compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_EVENT);
+            fl_sim *sim = tu_run_hits(md, 64, 1, 1, 0, 1, prop, 0, FL_HITS_EVENT);
+            CU_ASSERT(sim && !strcmp(fl_sim_hit_form(sim), seed % 12 == 0 ? "event" : "push"));
+            fl_sim_destroy(&sim);
+        }
         fl_model_destroy(&md);
     }
 }

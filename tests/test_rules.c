@@ -77,9 +77,11 @@ typedef struct run {
     char ctx[96]; /* what the run is, for the failure messages */
 } run;
 
-/* Loads yaml and runs it (seed SEED, 2 threads, vertex series stride 1).
- * 0 on failure (the current test has then failed already). */
-static int start(run *r, const char *yaml, uint64_t trials, uint32_t steps, int propagation, const char *ctx)
+/* Loads yaml and runs it (seed SEED, 2 threads, vertex series stride 1)
+ * with the hit form `hits` (enum fl_hits).  0 on failure (the current test
+ * has then failed already). */
+static int start_hits(run *r, const char *yaml, uint64_t trials, uint32_t steps, int propagation, const char *ctx,
+                      int hits)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->ctx, sizeof r->ctx, "%s", ctx);
@@ -89,8 +91,13 @@ static int start(run *r, const char *yaml, uint64_t trials, uint32_t steps, int 
     r->n = fl_model_vertex_count(r->md);
     r->steps = steps;
     r->trials = trials;
-    r->sim = tu_run(r->md, (int64_t)trials, steps, SEED, 0, 2, propagation, 1);
+    r->sim = tu_run_hits(r->md, (int64_t)trials, steps, SEED, 0, 2, propagation, 1, hits);
     return r->sim != NULL;
+}
+
+static int start(run *r, const char *yaml, uint64_t trials, uint32_t steps, int propagation, const char *ctx)
+{
+    return start_hits(r, yaml, trials, steps, propagation, ctx, FL_HITS_AUTO);
 }
 
 static void finish(run *r)
@@ -492,6 +499,80 @@ static void test_hit_push_mode(void)
             report(fabs(var - bvar) <= STAT_SE * sqrt((2 * bvar * bvar + bvar) / N), __LINE__,
                    "push mode, hub: variance of Binomial(40, 0.03)");
         }
+    }
+    finish(&r);
+}
+
+/* The event form (docs/model.md): rule 3.1 with q < 1/32 and rules 3.2
+ * and 3.3, drawn per trial.  Forced-down sources f1 (q 0.03) and f2 (q
+ * 0.02) into u (p_repair 1: down at t iff up at t-1 and hit), s (p_fail
+ * 0.02, never repaired), g (p_fail 0.01, p_repair 0.4), and z (threshold
+ * 0: never hit, p_fail 0.005, p_repair 0.3): three fail classes.  A hub h
+ * (forced_down) with 40 out-edges of q 0.03 to leaves up at 0: at step 1
+ * Binomial(40, 0.03) of them are down.  Statistical: 2^16 trials, 6
+ * standard errors; the model is in the event form, checked. */
+static void test_hit_event_form(void)
+{
+    static const char *y = "faultline: 1\nname: event\n"
+                           "defaults: { on_dependency: crash }\n"
+                           "vertices:\n"
+                           "  - { name: f1, initial: forced_down }\n"
+                           "  - { name: f2, initial: forced_down }\n"
+                           "  - { name: u, p_repair: 1 }\n"
+                           "  - { name: s, p_fail: 0.02 }\n"
+                           "  - { name: g, p_fail: 0.01, p_repair: 0.4 }\n"
+                           "  - { name: z, threshold: 0, p_fail: 0.005, p_repair: 0.3 }\n"
+                           "edges:\n"
+                           "  - { from: f1, to: u, q: 0.03 }\n"
+                           "  - { from: f2, to: u, q: 0.02 }\n"
+                           "  - { from: f1, to: s, q: 0.03 }\n"
+                           "  - { from: f2, to: s, q: 0.02 }\n"
+                           "  - { from: f1, to: g, q: 0.03 }\n"
+                           "  - { from: f2, to: g, q: 0.02 }\n"
+                           "  - { from: f1, to: z, q: 0.03 }\n"
+                           "targets: { vertices: [u, s], k: 2 }\n";
+    run r;
+    if (start_hits(&r, y, STAT_TRIALS, 6, FL_PROP_DEFAULT, "event form", FL_HITS_EVENT)) {
+        CU_ASSERT_STRING_EQUAL(fl_sim_hit_form(r.sim), "event");
+        double hit = 1.0 - 0.97 * 0.98, xu = 0.0, xs = 0.0, xg = 0.0, xz = 0.0;
+        for (uint32_t t = 1; t <= 6; t++) {
+            xu = (1.0 - xu) * hit;
+            xs = xs + (1.0 - xs) * (0.02 + 0.98 * hit);
+            xg = 0.6 * xg + (1.0 - xg) * (0.01 + 0.99 * hit);
+            xz = 0.7 * xz + 0.005 * (1.0 - xz);
+            EXPECT_VERTEX_PROB(&r, "u", t, xu);
+            EXPECT_VERTEX_PROB(&r, "s", t, xs);
+            EXPECT_VERTEX_PROB(&r, "g", t, xg);
+            EXPECT_VERTEX_PROB(&r, "z", t, xz);
+            /* u and s are independent given the sources (forced down) */
+            EXPECT_PROB(&r, fl_sim_system_down(r.sim)[t], xu * xs, "P(system down)");
+        }
+    }
+    finish(&r);
+
+    text hub = {{0}, 0};
+    add(&hub, "faultline: 1\nname: hub\ndefaults: { on_dependency: crash }\nvertices:\n"
+              "  - { name: h, initial: forced_down }\n");
+    for (int i = 0; i < 40; i++)
+        add(&hub, "  - { name: l%d }\n", i);
+    add(&hub, "edges:\n");
+    for (int i = 0; i < 40; i++)
+        add(&hub, "  - { from: h, to: l%d, q: 0.03 }\n", i);
+    if (start_hits(&r, hub.buf, STAT_TRIALS, 1, FL_PROP_DEFAULT, "event form, hub", FL_HITS_EVENT)) {
+        CU_ASSERT_STRING_EQUAL(fl_sim_hit_form(r.sim), "event");
+        const uint32_t *dc = fl_sim_down_count(r.sim);
+        double sum = 0, sum2 = 0, none = 0, N = (double)r.trials;
+        for (uint64_t i = 0; i < r.trials; i++) {
+            double k = (double)dc[i * 2 + 1] - 1.0; /* h itself is down */
+            sum += k;
+            sum2 += k * k;
+            none += k == 0;
+        }
+        double mean = sum / N, var = sum2 / N - mean * mean, bvar = 40 * 0.03 * 0.97;
+        EXPECT_PROB(&r, none / N, pow(0.97, 40), "P(no leaf down at step 1)");
+        report(fabs(mean - 1.2) <= STAT_SE * sqrt(bvar / N), __LINE__, "event form, hub: mean of Binomial(40, 0.03)");
+        report(fabs(var - bvar) <= STAT_SE * sqrt((2 * bvar * bvar + bvar) / N), __LINE__,
+               "event form, hub: variance of Binomial(40, 0.03)");
     }
     finish(&r);
 }
@@ -1504,6 +1585,7 @@ int main(void)
         return 2;
     CU_pSuite s = CU_add_suite("rules", NULL, NULL);
     /* section 3 rule 1, section 2 threshold / threshold_fraction, q */
+    CU_add_test(s, "event form: per-trial draws with the law of rules 3.1-3.3", test_hit_event_form);
     CU_add_test(s, "hit: weights summed against theta (every subset of 2,1,1 vs 3)", test_hit_weighted_threshold);
     CU_add_test(s, "hit: threshold 0 is never hit", test_hit_threshold_zero);
     CU_add_test(s, "hit: threshold_fraction = ceil(phi x in-weight), overrides threshold", test_hit_threshold_fraction);

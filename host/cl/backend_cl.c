@@ -53,12 +53,17 @@ enum {
     K_TALLY_TRIALS,
     K_TALLY_SYSTEM,
     K_TALLY_SUM,
+    K_EV_INIT,
+    K_EV_STEP,
+    K_EV_TALLY,
+    K_EV_SYSTEM,
     K_COUNT
 };
 static const char *const kernel_names[K_COUNT] = {
     "fl_k_pool_grant",   "fl_k_step",           "fl_k_push_all",    "fl_k_instant_base", "fl_k_instant_hit",
     "fl_k_instant_down", "fl_k_instant_commit", "fl_k_init_vertex", "fl_k_init_planes",  "fl_k_tally_vertex",
-    "fl_k_tally_trials", "fl_k_tally_system",   "fl_k_tally_sum"};
+    "fl_k_tally_trials", "fl_k_tally_system",   "fl_k_tally_sum",   "fl_k_event_init",   "fl_k_event_step",
+    "fl_k_event_tally",  "fl_k_event_system"};
 
 /* fl_k_tally_trials counts blocks of TALLY_SUB vertices, which
  * fl_k_tally_sum adds up into the engine's blocks of FL_TALLY_BLOCK: one
@@ -110,6 +115,10 @@ enum {
     G_COUNT
 };
 
+/* The event form's arrays (host/graph.h), in the order of step.cl's
+ * FL_EVENT_ARGS from fail_off, then the initial state. */
+enum { EV_FAIL_OFF, EV_FAIL_LIST, EV_FAIL_BASE, EV_FAIL_PW, EV_EV, EV_INIT_BITS, EV_INIT_SUM, EV_COUNT };
+
 typedef struct cl_backend {
     const fl_packed *pk;
     const fl_layout *L;
@@ -122,8 +131,10 @@ typedef struct cl_backend {
     size_t max_item[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
     cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
     cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
-    cl_mem In, Iv, Ivn; /* push mode: swapped after each step */
-    uint32_t pushed;    /* push mode: the step whose hits I holds (UINT32_MAX: none) */
+    cl_mem In, Iv, Ivn;        /* push mode: swapped after each step */
+    cl_mem ev[EV_COUNT], E, S; /* the event form: its arrays, and the trials' bitmaps (fl_event_init) */
+    uint32_t par;              /* the event form: the current state's offset in E and S */
+    uint32_t pushed;           /* push mode: the step whose hits I holds (UINT32_MAX: none) */
     cl_mem out_vertex, out_trials, out_system, out_sub;
     cl_mem host_tally[2]; /* pinned host memory (CL_MEM_ALLOC_HOST_PTR), */
     void *tally_map[2];   /* mapped for the whole run: the two tally slots */
@@ -271,6 +282,12 @@ static int push_steps(const cl_backend *b)
 static void per_word(const cl_backend *b, cl_ulong *total, cl_ulong *largest)
 {
     const fl_packed *pk = b->pk;
+    if (pk->event) { /* the bitmaps of 64 trials, and their tallies */
+        cl_ulong bits = 64u * 16u * ((cl_ulong)fl_event_nbw(pk->n) + fl_event_nsw(pk->n));
+        *total = bits + (cl_ulong)b->nblocks * 64u * 4u + 16u;
+        *largest = bits;
+        return;
+    }
     cl_ulong plane = (cl_ulong)pk->n * 8u;
     /* C, D0, D1; P, B; G; Cb and I in instant mode, I and In in push mode */
     cl_ulong planes = 3 + (pk->any_perm ? 2 : 0) + (pk->npool ? 1 : 0) +
@@ -332,6 +349,23 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     CL_OK(rc, "clCreateBuffer (initial state)");
     b->init_cnt = upload(b, pk->init_cnt, (size_t)pk->nplanes * 8, &rc);
     CL_OK(rc, "clCreateBuffer (initial state)");
+    if (pk->event) {
+        size_t nbw = fl_event_nbw(pk->n), nsw = fl_event_nsw(pk->n);
+        const void *ehost[EV_COUNT] = {pk->fail_off, pk->fail_list, pk->fail_base, pk->fail_pw,
+                                       pk->ev,       pk->init_bits, pk->init_sum};
+        size_t ebytes[EV_COUNT] = {((size_t)pk->nfail + 1) * 4,
+                                   (size_t)pk->fail_off[pk->nfail] * 4,
+                                   (size_t)pk->nfail * 4,
+                                   (size_t)pk->nfail * FL_EVENT_PW * 8,
+                                   (size_t)FL_EV * n1 * 4,
+                                   2 * nbw * 8,
+                                   2 * nsw * 8};
+        for (int i = 0; i < EV_COUNT; i++) {
+            fixed += ebytes[i];
+            b->ev[i] = upload(b, ehost[i], ebytes[i], &rc);
+            CL_OK(rc, "clCreateBuffer (event form)");
+        }
+    }
 
     /* the state: 7/8 of the memory left, each buffer within max_alloc */
     cl_ulong total, largest;
@@ -359,8 +393,13 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
 static int alloc_state(cl_backend *b, char *err, size_t err_size)
 {
     const fl_packed *pk = b->pk;
-    size_t plane = (size_t)pk->n * b->cap * 8;
+    size_t plane = pk->event ? 0 : (size_t)pk->n * b->cap * 8; /* the event form has bitmaps instead */
     cl_int rc;
+    size_t trials = (size_t)b->cap * 64;
+    b->E = scratch(b, pk->event ? trials * 16 * fl_event_nbw(pk->n) : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (event form)");
+    b->S = scratch(b, pk->event ? trials * 16 * fl_event_nsw(pk->n) : 0, &rc);
+    CL_OK(rc, "clCreateBuffer (event form)");
     cl_mem *planes[] = {&b->C, &b->D0, &b->D1, &b->P, &b->B};
     for (size_t i = 0; i < sizeof planes / sizeof *planes; i++) {
         /* P and B (the last two) only where a vertex can be lost permanently */
@@ -550,6 +589,55 @@ static int clear_hits(cl_backend *b, cl_mem mem, size_t bytes, char *err, size_t
     return FL_OK;
 }
 
+/* The event form's kernels: their constant arguments, and the initial
+ * state of the batch. */
+static int event_begin(cl_backend *b, char *err, size_t err_size)
+{
+    const fl_packed *pk = b->pk;
+    cl_uint ntr = b->nw * 64u;
+    /* fl_k_event_init(n, ntr, init, isum, E, S) */
+    ARG(K_EV_INIT, 0, pk->n);
+    ARG(K_EV_INIT, 1, ntr);
+    ARG(K_EV_INIT, 2, b->ev[EV_INIT_BITS]);
+    ARG(K_EV_INIT, 3, b->ev[EV_INIT_SUM]);
+    ARG(K_EV_INIT, 4, b->E);
+    ARG(K_EV_INIT, 5, b->S);
+    RUN(K_EV_INIT, 1, ntr, 1);
+    /* fl_k_event_step(n, out_dst, push_pw, fail_off .. ev, nfail, ntr, E, S, par, key0, key1, t, gword0) */
+    ARG(K_EV_STEP, 0, pk->n);
+    ARG(K_EV_STEP, 1, b->graph[G_OUT_DST]);
+    ARG(K_EV_STEP, 2, b->graph[G_PUSH_PW]);
+    for (int i = 0; i <= EV_EV; i++)
+        ARG(K_EV_STEP, 3 + i, b->ev[i]);
+    ARG(K_EV_STEP, 8, pk->nfail);
+    ARG(K_EV_STEP, 9, ntr);
+    ARG(K_EV_STEP, 10, b->E);
+    ARG(K_EV_STEP, 11, b->S);
+    ARG(K_EV_STEP, 13, b->L->key0);
+    ARG(K_EV_STEP, 14, b->L->key1);
+    ARG(K_EV_STEP, 16, b->gword0);
+    /* fl_k_event_tally(n, ntr, lanes, E, S, par, nblocks, vertex_down, parts) */
+    ARG(K_EV_TALLY, 0, pk->n);
+    ARG(K_EV_TALLY, 1, ntr);
+    ARG(K_EV_TALLY, 2, b->lanes);
+    ARG(K_EV_TALLY, 3, b->E);
+    ARG(K_EV_TALLY, 4, b->S);
+    ARG(K_EV_TALLY, 6, b->nblocks);
+    ARG(K_EV_TALLY, 7, b->out_vertex);
+    ARG(K_EV_TALLY, 8, b->out_trials);
+    /* fl_k_event_system(n, nw, E, par, target, ntarget, k, out) */
+    ARG(K_EV_SYSTEM, 0, pk->n);
+    ARG(K_EV_SYSTEM, 1, b->nw);
+    ARG(K_EV_SYSTEM, 2, b->E);
+    ARG(K_EV_SYSTEM, 4, b->target);
+    ARG(K_EV_SYSTEM, 5, pk->ntarget);
+    ARG(K_EV_SYSTEM, 6, pk->target_k);
+    ARG(K_EV_SYSTEM, 7, b->out_system);
+    b->par = 0;
+    CL_OK(clFinish(b->queue), "clFinish (initial state)");
+    return FL_OK;
+}
+
 static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_size)
 {
     cl_backend *b = self;
@@ -558,6 +646,8 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
     b->gword0 = b->L->gword0 + w0;
     CL_OK(clEnqueueWriteBuffer(b->queue, b->lanes, CL_TRUE, 0, (size_t)nw * 8, b->L->lanes + w0, 0, NULL, NULL),
           "clEnqueueWriteBuffer (lanes)");
+    if (pk->event)
+        return event_begin(b, err, err_size);
     for (int k = K_POOL; k <= K_COMMIT; k++) {
         int st = set_step_args(b, k, err, err_size);
         if (st != FL_OK)
@@ -622,6 +712,13 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
 {
     cl_backend *b = self;
     uint32_t n = b->pk->n, nw = b->nw;
+    if (b->pk->event) {
+        ARG(K_EV_STEP, 12, b->par);
+        ARG(K_EV_STEP, 15, t);
+        RUN(K_EV_STEP, 1, (size_t)nw * 64, 1);
+        b->par ^= 1u;
+        return FL_OK;
+    }
     for (int k = K_POOL; k <= K_COMMIT; k++) {
         ARG(k, A_D, b->D0);
         ARG(k, A_DN, b->D1);
@@ -680,13 +777,20 @@ static int cl_tally(void *self, int slot, char *err, size_t err_size)
     cl_backend *b = self;
     uint32_t n = b->pk->n, nw = b->nw;
     fl_tally *out = &b->ty[slot];
-    ARG(K_TALLY_VERTEX, 2, b->D0);
-    ARG(K_TALLY_TRIALS, 2, b->D0);
-    ARG(K_TALLY_SYSTEM, 1, b->D0);
-    RUN(K_TALLY_VERTEX, 1, n, 1);
-    RUN(K_TALLY_TRIALS, 2, nw, b->nsub);
-    RUN(K_TALLY_SUM, 2, (size_t)nw * 64, b->nblocks);
-    RUN(K_TALLY_SYSTEM, 1, nw, 1);
+    if (b->pk->event) {
+        ARG(K_EV_TALLY, 5, b->par);
+        ARG(K_EV_SYSTEM, 3, b->par);
+        RUN(K_EV_TALLY, 1, b->nblocks, 1);
+        RUN(K_EV_SYSTEM, 1, nw, 1);
+    } else {
+        ARG(K_TALLY_VERTEX, 2, b->D0);
+        ARG(K_TALLY_TRIALS, 2, b->D0);
+        ARG(K_TALLY_SYSTEM, 1, b->D0);
+        RUN(K_TALLY_VERTEX, 1, n, 1);
+        RUN(K_TALLY_TRIALS, 2, nw, b->nsub);
+        RUN(K_TALLY_SUM, 2, (size_t)nw * 64, b->nblocks);
+        RUN(K_TALLY_SYSTEM, 1, nw, 1);
+    }
     if (n)
         CL_OK(clEnqueueReadBuffer(b->queue, b->out_vertex, CL_FALSE, 0, (size_t)n * 4, out->vertex_down, 0, NULL, NULL),
               "clEnqueueReadBuffer (tallies)");
@@ -760,13 +864,18 @@ static void cl_close(void **self)
                      b->out_system,
                      b->out_sub,
                      b->host_tally[0],
-                     b->host_tally[1]};
+                     b->host_tally[1],
+                     b->E,
+                     b->S};
     for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
         if (mems[i])
             clReleaseMemObject(mems[i]);
     for (int i = 0; i < G_COUNT; i++)
         if (b->graph[i])
             clReleaseMemObject(b->graph[i]);
+    for (int i = 0; i < EV_COUNT; i++)
+        if (b->ev[i])
+            clReleaseMemObject(b->ev[i]);
     for (int i = 0; i < K_COUNT; i++)
         if (b->k[i])
             clReleaseKernel(b->k[i]);

@@ -24,7 +24,7 @@ static const char usage_text[] = "usage: faultline COMMAND [ARGS]\n"
                                  "  run MODEL [-o OUT.h5] [--trials N] [--steps T] [--seed S] [--trial-offset I]\n"
                                  "            [--backend auto|openmp|opencl] [--platform P] [--device D]\n"
                                  "            [--threads N] [--vertex-series STRIDE] [--propagation MODE] [--quiet]\n"
-                                 "            [--stats-json PATH] [--hits auto|pull]\n"
+                                 "            [--stats-json PATH] [--hits auto|pull|push|event]\n"
                                  "                      simulate; results to OUT.h5 (default: MODEL-stem.h5 here)\n"
                                  "  check MODEL         validate; print vertices, edges, classes, targets\n"
                                  "  info FILE.h5        summarize a results file\n"
@@ -360,8 +360,12 @@ static int cmd_run(int argc, char **argv)
                 opt.hits = FL_HITS_AUTO;
             else if (!strcmp(optarg, "pull"))
                 opt.hits = FL_HITS_PULL;
+            else if (!strcmp(optarg, "push"))
+                opt.hits = FL_HITS_PUSH;
+            else if (!strcmp(optarg, "event"))
+                opt.hits = FL_HITS_EVENT;
             else
-                return fl_cli_fail(64, "--hits: '%s' is not auto or pull", optarg);
+                return fl_cli_fail(64, "--hits: '%s' is not auto, pull, push or event", optarg);
             break;
         case 'b': backend = optarg; break;
         case 'P': opt.platform = optarg; break;

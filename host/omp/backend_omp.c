@@ -8,7 +8,8 @@
  * schedule: every draw is addressed by its counter, every sum is integer.
  * The one exception is push mode, whose transmissions set lanes of their
  * targets' next-step hits with atomic OR: an OR of the same lanes in any
- * order gives the same words.
+ * order gives the same words.  The event form (fl_event_step) runs one
+ * trial per iteration instead, each writing only its own bitmaps.
  */
 #include <omp.h>
 #include <stdio.h>
@@ -34,6 +35,12 @@ typedef struct omp_backend {
     fl_tally ty[2]; /* the two tally slots, computed at once */
     fl_tally pend;  /* push mode: the tally of D(t+1), counted by the step (step_push) */
     int pend_valid; /* pend holds the tally of the current state */
+    /* the event form: per trial of the batch, its two bitmaps (fl_event_init)
+     * in E, their summaries in S; the state at t is at offset par (t % 2);
+     * per thread, the down trials of each vertex at t+1 (step_event) */
+    fl_word *E, *S;
+    uint32_t par;
+    uint32_t *vcount;
     char device[64];
 } omp_backend;
 
@@ -50,6 +57,8 @@ static fl_word *plane_alloc(size_t words, int threads)
     return fl_i_big_alloc_zero(words * sizeof(fl_word), threads);
 }
 
+_Static_assert(FL_TALLY_BLOCK == FL_EVENT_BLOCK, "the event form's tally blocks are its summary words");
+
 static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *err, size_t err_size)
 {
     uint32_t nw = L->nw;
@@ -60,6 +69,14 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
         goto nomem;
     b->pk = pk;
     b->L = L;
+    if (pk->event) { /* the bitmaps only */
+        b->E = plane_alloc((size_t)nw * 128u * fl_event_nbw(pk->n) + 1, L->threads);
+        b->S = plane_alloc((size_t)nw * 128u * fl_event_nsw(pk->n) + 1, L->threads);
+        b->vcount = calloc((size_t)L->threads * ((size_t)pk->n + 1), sizeof *b->vcount);
+        if (!b->E || !b->S || !b->vcount)
+            goto nomem;
+        words = 0; /* no planes */
+    }
     /* +1: calloc(0) may return NULL on an empty graph */
     b->s.C = plane_alloc(words + 1, L->threads);
     /* P and B only where a vertex can be lost permanently (graph.h) */
@@ -124,6 +141,15 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
     b->gword0 = b->L->gword0 + w0;
     b->lanes = b->L->lanes + w0;
     b->g = fl_i_graph_view(pk, nw);
+    if (pk->event) {
+        size_t nbw = fl_event_nbw(pk->n), nsw = fl_event_nsw(pk->n);
+#pragma omp parallel for schedule(static) num_threads(b->L->threads)
+        for (uint32_t j = 0; j < 64u * nw; j++)
+            fl_event_init(pk->n, pk->init_bits, pk->init_sum, b->E + 2 * j * nbw, b->S + 2 * j * nsw);
+        b->par = 0;
+        b->pend_valid = 0;
+        return FL_OK;
+    }
 #pragma omp parallel for schedule(static) num_threads(b->L->threads)
     for (uint32_t v = 0; v < pk->n; v++) {
         for (uint32_t w = 0; w < nw; w++) {
@@ -225,6 +251,72 @@ static void step_push(omp_backend *b, fl_state s, uint32_t t)
     b->pend_valid = 1;
 }
 
+/* The event form: one trial per iteration (dynamic: trials differ in how
+ * many vertices they have down), counting the tally of the new state into
+ * b->pend while the trial's words are in cache (as step_push): the trial's
+ * count in the first block's row (the others 0), each vertex's count in
+ * the thread's row of vcount, then added up. */
+static void step_event(omp_backend *b, uint32_t t)
+{
+    uint32_t n = b->pk->n, nw = b->nw, nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    size_t nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
+    fl_rng r = rng_for(b, t, 0);
+    uint32_t cur = b->par, nxt = b->par ^ 1u;
+    fl_tally *out = &b->pend;
+    if (nblocks > 1)
+        memset(out->trial_parts + (size_t)nw * 64u, 0, (size_t)(nblocks - 1) * nw * 64u * sizeof *out->trial_parts);
+#pragma omp parallel num_threads(b->L->threads)
+    {
+        uint32_t *vc = b->vcount + (size_t)omp_get_thread_num() * (n + 1);
+#pragma omp for schedule(dynamic, 8)
+        for (uint32_t j = 0; j < 64u * nw; j++) {
+            fl_word *E = b->E + 2 * j * nbw, *S = b->S + 2 * j * nsw;
+            uint32_t down = fl_event_step(&b->g, r, (fl_u64)b->gword0 * 64u + j, E + cur, S + cur, E + nxt, S + nxt);
+            int in = (int)(b->lanes[j / 64] >> (j % 64)) & 1;
+            out->trial_parts[j] = in ? down : 0;
+            if (in)
+                fl_event_count(n, E + nxt, S + nxt, vc);
+        }
+#pragma omp for schedule(static)
+        for (uint32_t v = 0; v < n; v++) {
+            uint32_t c = 0;
+            for (int i = 0; i < b->L->threads; i++) {
+                c += b->vcount[(size_t)i * (n + 1) + v];
+                b->vcount[(size_t)i * (n + 1) + v] = 0;
+            }
+            out->vertex_down[v] = c;
+        }
+    }
+    b->par = nxt;
+    b->pend_valid = 1;
+}
+
+/* The tally of the event form: one block of vertices (one summary word of
+ * every trial) per iteration, so no two threads count the same vertex;
+ * after a step, only the targets (step_event counted the rest). */
+static void tally_event(omp_backend *b, fl_tally *out)
+{
+    const fl_packed *pk = b->pk;
+    uint32_t n = pk->n, nw = b->nw, nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
+    int counted = b->pend_valid;
+    if (counted) {
+        fl_tally tmp = *out;
+        *out = b->pend;
+        b->pend = tmp;
+        b->pend_valid = 0;
+    }
+#pragma omp parallel num_threads(b->L->threads)
+    {
+#pragma omp for schedule(dynamic, 1) nowait
+        for (uint32_t blk = 0; blk < (counted ? 0 : nblocks); blk++)
+            fl_event_tally_block(n, 64u * nw, b->lanes, b->E + b->par, b->S + b->par, blk, out->vertex_down,
+                                 out->trial_parts + (size_t)blk * nw * 64u);
+#pragma omp for schedule(static)
+        for (uint32_t w = 0; w < nw; w++)
+            out->system_down[w] = fl_event_tally_system(n, b->E + b->par, pk->target, pk->ntarget, pk->target_k, w);
+    }
+}
+
 static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
 {
     omp_backend *b = self;
@@ -232,6 +324,10 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     const fl_graph *g = &b->g;
     uint32_t n = b->pk->n, nw = b->nw, npool = b->pk->npool;
     int threads = L->threads;
+    if (b->pk->event) {
+        step_event(b, t);
+        return FL_OK;
+    }
     b->s.D = b->D0;
     b->s.Dn = b->D1;
     fl_state s = b->s;
@@ -382,6 +478,10 @@ static int omp_tally(void *self, int slot, char *err, size_t err_size)
     (void)err;
     (void)err_size;
 
+    if (pk->event) {
+        tally_event(b, out);
+        return FL_OK;
+    }
     if (b->pend_valid) { /* counted by the step (step_push): only the targets are left */
         fl_tally tmp = *out;
         *out = b->pend;
@@ -458,6 +558,9 @@ static void omp_close(void **self)
     free(b->s.cnt);
     for (int i = 0; i < 3; i++)
         free(b->tally_mem[i]);
+    free(b->E);
+    free(b->S);
+    free(b->vcount);
     free(b);
     *self = NULL;
 }
