@@ -25,7 +25,7 @@
  * and seed would give other trajectories.  Results files record it (root
  * attribute `random_mapping`), so that files of two builds can be told
  * comparable trial for trial or only in law. */
-#define FL_RNG_MAPPING "2026-11-26"
+#define FL_RNG_MAPPING "2026-11-26.2"
 
 /* The purpose field: which kind of draw a block is for. */
 #define FL_RNG_HIT 1u       /* X_uv, entity = edge index */

@@ -69,9 +69,9 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
         goto nomem;
     b->pk = pk;
     b->L = L;
-    if (pk->event) { /* the bitmaps only */
-        b->E = plane_alloc((size_t)nw * 128u * fl_event_nbw(pk->n) + 1, L->threads);
-        b->S = plane_alloc((size_t)nw * 128u * fl_event_nsw(pk->n) + 1, L->threads);
+    if (pk->event) { /* the bitmaps only, first written by omp_begin's threads */
+        b->E = fl_i_big_alloc(((size_t)nw * 128u * fl_event_nbw(pk->n) + 1) * sizeof(fl_word));
+        b->S = fl_i_big_alloc(((size_t)nw * 128u * fl_event_nsw(pk->n) + 1) * sizeof(fl_word));
         b->vcount = calloc((size_t)L->threads * ((size_t)pk->n + 1), sizeof *b->vcount);
         if (!b->E || !b->S || !b->vcount)
             goto nomem;
