@@ -149,7 +149,7 @@ def run_baseline(name, cmd):
     return res
 
 
-def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_planes=False, q=None):
+def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_planes=False, q=None, form=None):
     """Estimate of bytes and Philox blocks per step of a threshold-1 model at
     mean down fraction d, lanes taken as independent, for the draws of
     docs/randomness.md: the crash F is one sparse stream per vertex and
@@ -171,11 +171,25 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
     In the pull form a `crash` vertex (q given: the SIS
     workloads) with a bit-sliced p_repair draws its repair with the hit's
     uniform (docs/randomness.md): one draw over the crashed lanes and the
-    lanes to hit.  An estimate, not a count."""
+    lanes to hit.  The event form (form "event": docs/randomness.md) draws
+    one block per down (vertex, trial), one more per two transmissions
+    after the first, and per trial (fires + 1) / 2 blocks for its crashes;
+    its reads are at random, so its bytes are whole 64-byte lines: the
+    trial's bitmap line and the 16-byte parameters per down vertex, the
+    target's line and 4 bytes of out_dst per transmission, a line per
+    crash.  An estimate, not a count."""
     words = trials / 64.0
     k = m / n if n else 0.0
     push = q is not None and 0 < q < 1 / 32
     p_any = 1 - (1 - q) ** k if push else 0.0
+    if form == "event" and push and isinstance(p_fail, float):
+        down = n * trials * d
+        sends = down * k * q
+        crashes = n * trials * (1 - d) * p_fail
+        blocks = down + max(sends - down * p_any, 0) / 2 + trials * (n * p_fail + 1) / 2
+        bytes_step = down * (64 + 16) + sends * (64 + 4) + crashes * 64
+        return roofline_out("event", n, m, trials, bytes_step, blocks, {"event": blocks / (n * words)}, step_s,
+                            machine)
     if push:  # the SIS workloads: D is C (no D planes) and the tally is counted in the step
         bytes_step = n * (48.0 if perm_planes else 16.0) * words + n * trials * d * p_any * 9.0 + m * 4.0
     else:
@@ -205,6 +219,13 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
     else:
         hit = blocks_per_word(to_hit)
     blocks = n * words * (fail + repair + hit)
+    return roofline_out("push" if push else "pull", n, m, trials, bytes_step, blocks,
+                        {"crash": fail, "repair": repair, "hit": hit}, step_s, machine)
+
+
+def roofline_out(form, n, m, trials, bytes_step, blocks, per_word, step_s, machine):
+    """The roofline's JSON: bytes and blocks per step against the machine's
+    bandwidth and Philox rate."""
     et = m * trials
     bw = machine.get("memcpy_bytes_per_s") or 0
     ph = machine.get("philox_blocks_per_s") or 0
@@ -213,11 +234,11 @@ def roofline(n, m, trials, d, step_s, machine, p_fail=None, p_repair=None, perm_
     bound = max(t for t in (t_mem, t_rng) if t is not None) if (t_mem or t_rng) else None
     return {
         "model": "estimate at the measured mean down fraction, lanes independent, draws of docs/randomness.md",
-        "hit_form": "push" if push else "pull",
+        "hit_form": form,
         "bytes_per_step": bytes_step,
         "bytes_per_edge_trial": bytes_step / et,
         "philox_blocks_per_step": blocks,
-        "philox_blocks_per_vertex_word": {"crash": fail, "repair": repair, "hit": hit},
+        "philox_blocks_per_vertex_word": per_word,
         "random_words_per_edge_trial": 4.0 * blocks / et,
         "memory_seconds_per_step": t_mem,
         "philox_seconds_per_step": t_rng,
@@ -386,7 +407,7 @@ class Bench:
             return res
         fl["roofline"] = roofline(fl["vertices"], fl["edges"], fl["trials"], fl["mean_down_fraction"], fl["step_s"],
                                   self.step_limits(), spec["p_fail"], spec["p_repair"], perm_planes=name == "d",
-                                  q=spec.get("q") if spec["sis"] else None)
+                                  q=spec.get("q") if spec["sis"] else None, form=fl.get("hits"))
         bars = BARS.get(name, {})
         if "peak_rss_bytes_max" in bars:
             res["bar_peak_rss"] = {"peak_rss_bytes": fl["peak_rss_bytes"], "max": bars["peak_rss_bytes_max"],

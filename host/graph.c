@@ -252,15 +252,15 @@ static int pack_event(fl_packed *pk)
             keys[nkeys++] = p;
         cls[v] = c;
     }
-    uint32_t nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
+    uint32_t nbw = fl_event_nbw(n);
     pk->fail_off = xcalloc((size_t)nkeys + 1, sizeof *pk->fail_off);
     pk->fail_list = xcalloc((size_t)n + 1, sizeof *pk->fail_list);
     pk->fail_pw = xcalloc((size_t)nkeys * FL_EVENT_PW + 1, sizeof *pk->fail_pw);
-    pk->init_bits = xcalloc(2 * (size_t)nbw + 1, sizeof *pk->init_bits); /* fl_event_init's layout */
-    pk->init_sum = xcalloc(2 * (size_t)nsw + 1, sizeof *pk->init_sum);
+    pk->init_bits = xcalloc((size_t)nbw + 1, sizeof *pk->init_bits);
+    pk->init_list = xcalloc((size_t)n + 1, sizeof *pk->init_list);
     pk->ev = xcalloc(FL_EV * ((size_t)n + 1), sizeof *pk->ev);
     pk->fail_base = xcalloc((size_t)nkeys + 1, sizeof *pk->fail_base);
-    if (!pk->fail_off || !pk->fail_list || !pk->fail_pw || !pk->init_bits || !pk->init_sum || !pk->ev ||
+    if (!pk->fail_off || !pk->fail_list || !pk->fail_pw || !pk->init_bits || !pk->init_list || !pk->ev ||
         !pk->fail_base) {
         free(cls);
         return FL_E_NOMEM;
@@ -289,8 +289,10 @@ static int pack_event(fl_packed *pk)
         if (v == n)
             break;
         const fl_vparam *vp = &pk->vp[v];
-        if (pk->init_C[v])
-            fl_event_set(pk->init_bits, pk->init_sum, v);
+        if (pk->init_C[v]) {
+            fl_event_put(pk->init_bits, v, 1u);
+            pk->init_list[pk->ninit++] = v;
+        }
         ev[FL_EV_REPAIR] = (vp->flags & FL_F_FORCED) ? 0 : vp->p_repair;
         ev[FL_EV_TAB] = vp->push_tab;
         if (vp->push_tab != FL_NO_INDEX) {
@@ -565,10 +567,18 @@ void fl_i_graph_free(fl_packed *pk)
     free(pk->fail_list);
     free(pk->fail_pw);
     free(pk->init_bits);
-    free(pk->init_sum);
+    free(pk->init_list);
     free(pk->ev);
     free(pk->fail_base);
     memset(pk, 0, sizeof *pk);
+}
+
+uint32_t fl_i_event_room(const fl_packed *pk)
+{
+    const char *env = getenv("FAULTLINE_EVENT_ROOM");
+    uint64_t room = env && *env ? strtoull(env, NULL, 10) : 1024u, most = pk->n ? pk->n : 1u;
+    room = room > pk->ninit ? room : pk->ninit;
+    return (uint32_t)(room < most ? (room ? room : 1u) : most);
 }
 
 fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw)

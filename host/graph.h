@@ -40,7 +40,8 @@ typedef struct fl_packed {
     uint32_t *fail_off, *fail_list; /* [nfail + 1], and the classes' vertices in increasing index */
     uint64_t *fail_pw;              /* [nfail * FL_EVENT_PW] */
     uint32_t *ev, *fail_base;       /* fl_graph.ev, fl_graph.fail_base */
-    fl_word *init_bits, *init_sum;  /* event form: one trial's initial bitmap and its summary (fl_event_init) */
+    fl_word *init_bits;             /* event form: one trial's initial bitmap (fl_event_init) */
+    uint32_t *init_list, ninit;     /* and its list of down vertices */
     /* initial state of every trial word (the same for all trials) */
     fl_word *init_C, *init_P; /* [n], one word per vertex: all lanes alike */
     fl_word *init_cnt;        /* [nplanes] */
@@ -71,6 +72,13 @@ int fl_i_step_form(int hits, int propagation);
  * form (pk->event, pack_event in graph.c). */
 int fl_i_graph_pack(fl_packed *pk, const fl_model *model, int form, int threads, char *err, size_t err_size);
 void fl_i_graph_free(fl_packed *pk);
+
+/* The room of the event form's lists at first (fl_event_step):
+ * FAULTLINE_EVENT_ROOM (to test their growth), else 1024, at least the
+ * vertices down at 0 and at most n (a list never holds more: the down and
+ * the repaired vertices of a step are distinct).  The backends grow the
+ * lists when a step says they are too small. */
+uint32_t fl_i_event_room(const fl_packed *pk);
 
 /* The view of pk that the kernels read, for nw trial words. */
 fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw);

@@ -212,23 +212,28 @@ FL_KERNEL void fl_k_tally_system(fl_u32 nw, FL_GLOBAL const fl_word *D, FL_GLOBA
         FL_GLOBAL const fl_u32 *fail_list, FL_GLOBAL const fl_u32 *fail_base, FL_GLOBAL const fl_u64 *fail_pw,         \
         FL_GLOBAL const fl_u32 *ev, fl_u32 nfail
 
-/* The initial state of each trial of the batch (1-D over its ntr trials). */
-FL_KERNEL void fl_k_event_init(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *init, FL_GLOBAL const fl_word *isum,
-                               FL_GLOBAL fl_word *E, FL_GLOBAL fl_word *S)
+/* The initial state of each trial of the batch (1-D over its ntr trials):
+ * bitmaps of nbw words, lists with room for cap vertices. */
+FL_KERNEL void fl_k_event_init(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *init_bits,
+                               FL_GLOBAL const fl_u32 *init_list, fl_u32 ninit, FL_GLOBAL fl_word *bits,
+                               FL_GLOBAL fl_u32 *list, FL_GLOBAL fl_u32 *len, fl_u32 cap)
 {
     fl_u32 j = (fl_u32)get_global_id(0);
     if (j >= ntr)
         return;
-    fl_event_init(n, init, isum, E + 2u * (fl_u64)j * fl_event_nbw(n), S + 2u * (fl_u64)j * fl_event_nsw(n));
+    fl_event_init(n, init_bits, init_list, ninit, bits + (fl_u64)j * fl_event_nbw(n), list + (fl_u64)j * cap);
+    len[j] = ninit;
 }
 
-/* Step t of each trial of the batch (1-D over trials): its state at t at
- * offset par of its arrays, the state at t+1 at par ^ 1. */
-FL_KERNEL void fl_k_event_step(FL_EVENT_ARGS, fl_u32 ntr, FL_GLOBAL fl_word *E, FL_GLOBAL fl_word *S, fl_u32 par,
-                               FL_RNG_ARGS)
+/* Step t of each trial of the batch (1-D over trials), from the lists cur
+ * to nxt; full[j] says whether trial j's lists were too small (then it
+ * kept its state).  With redo, only those trials step. */
+FL_KERNEL void fl_k_event_step(FL_EVENT_ARGS, fl_u32 ntr, FL_GLOBAL fl_word *bits, FL_GLOBAL const fl_u32 *cur,
+                               FL_GLOBAL const fl_u32 *cur_len, FL_GLOBAL fl_u32 *nxt, FL_GLOBAL fl_u32 *nxt_len,
+                               fl_u32 cap, FL_GLOBAL fl_u32 *full, fl_u32 redo, FL_RNG_ARGS)
 {
     fl_u32 j = (fl_u32)get_global_id(0);
-    if (j >= ntr)
+    if (j >= ntr || (redo && !full[j]))
         return;
     fl_graph g = {0};
     g.n = n;
@@ -241,29 +246,36 @@ FL_KERNEL void fl_k_event_step(FL_EVENT_ARGS, fl_u32 ntr, FL_GLOBAL fl_word *E, 
     g.ev = ev;
     g.nfail = nfail;
     fl_rng r = {key0, key1, t, 0u};
-    FL_GLOBAL fl_word *Ej = E + 2u * (fl_u64)j * fl_event_nbw(n);
-    FL_GLOBAL fl_word *Sj = S + 2u * (fl_u64)j * fl_event_nsw(n);
-    fl_event_step(&g, r, (fl_u64)gword0 * 64u + j, Ej + par, Sj + par, Ej + (par ^ 1u), Sj + (par ^ 1u));
+    fl_u32 k = fl_event_step(&g, r, (fl_u64)gword0 * 64u + j, bits + (fl_u64)j * fl_event_nbw(n), cur + (fl_u64)j * cap,
+                             cur_len[j], nxt + (fl_u64)j * cap, cap);
+    full[j] = k == FL_EVENT_FULL;
+    if (k != FL_EVENT_FULL)
+        nxt_len[j] = k;
 }
 
-/* The tally of the state at offset par: 1-D over the blocks of
- * FL_EVENT_BLOCK vertices; parts is [nblocks][ntr]. */
-FL_KERNEL void fl_k_event_tally(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *lanes, FL_GLOBAL const fl_word *E,
-                                FL_GLOBAL const fl_word *S, fl_u32 par, fl_u32 nblocks, FL_GLOBAL fl_u32 *vertex_down,
+/* The tally of the lists (1-D over trials): each trial's count in parts
+ * (the first block's row of fl_tally.trial_parts) and one added to
+ * vertex_down (zeroed before) for each of its vertices, for the trials of
+ * lanes[]. */
+FL_KERNEL void fl_k_event_tally(fl_u32 ntr, FL_GLOBAL const fl_word *lanes, FL_GLOBAL const fl_u32 *list,
+                                FL_GLOBAL const fl_u32 *len, fl_u32 cap, FL_GLOBAL fl_u32 *vertex_down,
                                 FL_GLOBAL fl_u32 *parts)
 {
-    fl_u32 blk = (fl_u32)get_global_id(0);
-    if (blk >= nblocks)
+    fl_u32 j = (fl_u32)get_global_id(0);
+    if (j >= ntr)
         return;
-    fl_event_tally_block(n, ntr, lanes, E + par, S + par, blk, vertex_down, parts + (fl_u64)blk * ntr);
+    fl_u32 in = (fl_u32)(lanes[j >> 6] >> (j & 63u)) & 1u;
+    parts[j] = in ? len[j] : 0u;
+    for (fl_u32 i = 0; in && i < len[j]; i++)
+        atomic_inc(vertex_down + list[(fl_u64)j * cap + i]);
 }
 
 /* Lanes with the system down, per word (1-D over the nw words). */
-FL_KERNEL void fl_k_event_system(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *E, fl_u32 par,
-                                 FL_GLOBAL const fl_u32 *target, fl_u32 ntarget, fl_u32 k, FL_GLOBAL fl_word *out)
+FL_KERNEL void fl_k_event_system(fl_u32 n, fl_u32 nw, FL_GLOBAL const fl_word *bits, FL_GLOBAL const fl_u32 *target,
+                                 fl_u32 ntarget, fl_u32 k, FL_GLOBAL fl_word *out)
 {
     fl_u32 w = (fl_u32)get_global_id(0);
     if (w >= nw)
         return;
-    out[w] = fl_event_tally_system(n, E + par, target, ntarget, k, w);
+    out[w] = fl_event_system(n, bits, target, ntarget, k, w);
 }

@@ -709,11 +709,11 @@ FL_INLINE void fl_push_all(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl
 /*
  * The event form (host/graph.c, pack_event): for models where D = C (push
  * mode, no supervision, no pools, nothing permanent, every vertex `crash`
- * or threshold 0) whose states stay sparse, each trial keeps the set of its
- * down vertices as a bitmap of n bits (trial-major: [trial][nbw]) with a
- * summary of its non-zero words ([trial][nsw]), and a step costs about one
- * Philox block per down vertex of the trial instead of a pass over every
- * vertex word.  Per trial and step (fl_event_step):
+ * or threshold 0) whose states stay sparse, each trial keeps the list of
+ * its down vertices (in no particular order) and a bitmap of them (n bits,
+ * for "is v down at t"), and a step costs about one Philox block per down
+ * vertex of the trial instead of a pass over every vertex word.  Per trial
+ * and step (fl_event_step):
  *   - each vertex u down at t draws block 0 of its stream (FL_RNG_EVENT,
  *     entity u): v[0] < p_repair repairs it (never when forced_down), v[1]
  *     < 1 - s^d says some out-edge transmits, and then v[2] | v[3] << 32 is
@@ -731,75 +731,87 @@ FL_INLINE void fl_push_all(const fl_graph *g, fl_state s, fl_rng r, fl_u32 v, fl
  * form").
  */
 
-/* Vertices of one word of a summary: the tally's block (host/backend.h). */
-#define FL_EVENT_BLOCK 4096u
-
-/* Words of a trial's bitmap, and of its summary. */
+/* Words of a trial's bitmap. */
 FL_INLINE fl_u32 fl_event_nbw(fl_u32 n)
 {
     return (n + 63u) >> 6;
 }
 
-FL_INLINE fl_u32 fl_event_nsw(fl_u32 n)
-{
-    return (fl_event_nbw(n) + 63u) >> 6;
-}
-
-/* A trial's two states share one array, word j of the state at even steps
- * at [2 j] and of the state at odd steps at [2 j + 1] (and so for the
- * summaries): a bitmap is a pointer to its first word, with stride 2.  So
- * the word a step reads and the word it writes for the same vertices are in
- * one cache line (workload (b), with the tally counted in the step:
- * 0.0080 -> 0.0077 s a step, single runs). */
 FL_INLINE fl_u32 fl_event_test(FL_GLOBAL const fl_word *bits, fl_u32 v)
 {
-    return (fl_u32)(bits[2u * (v >> 6)] >> (v & 63u)) & 1u;
+    return (fl_u32)(bits[v >> 6] >> (v & 63u)) & 1u;
 }
 
-/* Adds v to a bitmap and its summary; 1 if it was not there. */
-FL_INLINE fl_u32 fl_event_set(FL_GLOBAL fl_word *bits, FL_GLOBAL fl_word *sum, fl_u32 v)
+FL_INLINE void fl_event_put(FL_GLOBAL fl_word *bits, fl_u32 v, fl_u32 on)
 {
-    fl_u32 j = v >> 6;
-    fl_word bit = (fl_word)1 << (v & 63u), x = bits[2u * j];
-    sum[2u * (j >> 6)] |= (fl_word)1 << (j & 63u);
-    bits[2u * j] = x | bit;
-    return (x & bit) == 0;
+    fl_word bit = (fl_word)1 << (v & 63u);
+    bits[v >> 6] = on ? bits[v >> 6] | bit : bits[v >> 6] & ~bit;
 }
+
+/* What fl_event_step returns when the next list does not fit its room. */
+#define FL_EVENT_FULL 0xFFFFFFFFu
 
 /* Down vertices that fl_event_step lists before it draws for them, and
  * vertices it holds back before it adds them (fl_event_later). */
 #define FL_EVENT_CHUNK 64u
 
+/* The step's output: the vertices down at t+1 from the front of nxt
+ * (nxt[0 .. k)), the vertices repaired from its back (nxt[top .. cap));
+ * bits is the trial's bitmap, which already has the vertices added in this
+ * step (so each is added once) and still has the repaired ones. */
+typedef struct fl_event_out {
+    FL_GLOBAL fl_word *bits;
+    FL_GLOBAL fl_u32 *nxt;
+    fl_u32 k, top;
+    fl_u32 full; /* a vertex found no room */
+} fl_event_out;
+
 /* The vertices that a step's transmissions and crashes reach, to be added
  * to the next state where they are up at t: held back, FL_EVENT_CHUNK at a
- * time, so that their words are fetched while the step draws for others
- * (each is a cache miss; workload (b): 0.0075 -> 0.0066 s a step, three
- * runs each).  The order in which vertices are added cannot change the
- * state. */
+ * time, so that their bitmap words are fetched while the step draws for
+ * others (each is a cache miss; workload (b), with the bitmaps of the
+ * first version of this form: 0.0075 -> 0.0066 s a step, three runs
+ * each).  The order in which vertices are added cannot change the state. */
 typedef struct fl_event_pend {
     fl_u32 v[FL_EVENT_CHUNK];
     fl_u32 len;
 } fl_event_pend;
 
-/* Adds the held vertices that are up at t; returns how many. */
-FL_INLINE fl_u32 fl_event_flush(FL_GLOBAL const fl_word *cur, FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum,
-                                fl_event_pend *p)
+/* Lists v at the front (down at t+1) or, with gone, at the back. */
+FL_INLINE void fl_event_list(fl_event_out *o, fl_u32 v, int gone)
 {
-    fl_u32 added = 0;
-    for (fl_u32 k = 0; k < p->len; k++)
-        if (!fl_event_test(cur, p->v[k]))
-            added += fl_event_set(nxt, nsum, p->v[k]);
-    p->len = 0;
-    return added;
+    if (o->k == o->top)
+        o->full = 1;
+    else if (gone)
+        o->nxt[--o->top] = v;
+    else
+        o->nxt[o->k++] = v;
 }
 
-/* Holds v back (flushing when full); returns the vertices added. */
-FL_INLINE fl_u32 fl_event_later(FL_GLOBAL const fl_word *cur, FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum,
-                                fl_event_pend *p, fl_u32 v)
+/* Adds the held vertices that are up at t. */
+FL_INLINE void fl_event_flush(fl_event_out *o, fl_event_pend *p)
 {
-    FL_PREFETCH(cur + 2u * (v >> 6));
+    for (fl_u32 i = 0; i < p->len; i++) {
+        fl_u32 v = p->v[i];
+        if (fl_event_test(o->bits, v)) /* down at t, or added already */
+            continue;
+        if (o->k == o->top) {
+            o->full = 1;
+            continue;
+        }
+        fl_event_put(o->bits, v, 1u);
+        o->nxt[o->k++] = v;
+    }
+    p->len = 0;
+}
+
+/* Holds v back (flushing when full). */
+FL_INLINE void fl_event_later(fl_event_out *o, fl_event_pend *p, fl_u32 v)
+{
+    FL_PREFETCH(o->bits + (v >> 6));
     p->v[p->len++] = v;
-    return p->len == FL_EVENT_CHUNK ? fl_event_flush(cur, nxt, nsum, p) : 0;
+    if (p->len == FL_EVENT_CHUNK)
+        fl_event_flush(o, p);
 }
 
 /* The event form's parameters of a vertex, in one 16-byte record of ev[]
@@ -814,19 +826,16 @@ FL_INLINE fl_u32 fl_event_later(FL_GLOBAL const fl_word *cur, FL_GLOBAL fl_word 
  * no threshold (never hit), so that a transmission reads nothing more. */
 #define FL_EV_NO_HIT 0x80000000u
 
-/* Vertex u, down at t in `trial`: its repair and its transmissions into the
- * next state.  Returns the vertices it added. */
-FL_INLINE fl_u32 fl_event_source(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL const fl_word *cur,
-                                 FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum, fl_event_pend *pend, fl_u32 u)
+/* Vertex u, down at t in `trial`: its repair and its transmissions. */
+FL_INLINE void fl_event_source(const fl_graph *g, fl_rng r, fl_u64 trial, fl_event_out *o, fl_event_pend *pend,
+                               fl_u32 u)
 {
     FL_GLOBAL const fl_u32 *ev = g->ev + FL_EV * u;
     fl_u32 p_repair = ev[FL_EV_REPAIR], p_any = ev[FL_EV_ANY];
     philox4x32_ctr_t x = fl_event_block(r, trial, u, FL_RNG_EVENT, 0u);
-    fl_u32 added = 0;
-    if (p_repair != FL_P_ONE && x.v[0] >= p_repair) /* not repaired */
-        added += fl_event_set(nxt, nsum, u);
+    fl_event_list(o, u, p_repair == FL_P_ONE || x.v[0] < p_repair);
     if (x.v[1] >= p_any)
-        return added;
+        return;
     fl_u32 tab = ev[FL_EV_TAB], e0 = ev[FL_EV_E0];
     fl_u32 deg = ev[FL_EV + FL_EV_E0] - e0, lg = fl_bitlen(deg);
     fl_u64 none = fl_sparse_pow(g->push_pw + tab, lg, deg); /* s^d */
@@ -837,7 +846,7 @@ FL_INLINE fl_u32 fl_event_source(const fl_graph *g, fl_rng r, fl_u64 trial, FL_G
     for (fl_u32 i = 0;; i++) {
         fl_u32 v = g->out_dst[e0 + pos];
         if (!(v & FL_EV_NO_HIT))
-            added += fl_event_later(cur, nxt, nsum, pend, v);
+            fl_event_later(o, pend, v);
         if (++pos == deg)
             break;
         if ((i & 1u) == 0) /* uniform i of the gaps: block 1 + i / 2, half i % 2 */
@@ -847,19 +856,15 @@ FL_INLINE fl_u32 fl_event_source(const fl_graph *g, fl_rng r, fl_u64 trial, FL_G
             break;
         pos += K;
     }
-    return added;
 }
 
 /* Powers per fail class in fail_pw: s^(2^b) for b <= 32. */
 #define FL_EVENT_PW 33u
 
-/* The spontaneous crashes of `trial` into the next state: per fail class,
- * geometric skipping over its vertices (uniform i: block i / 2, half i %
- * 2).  Returns the vertices added. */
-FL_INLINE fl_u32 fl_event_crashes(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL const fl_word *cur,
-                                  FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum, fl_event_pend *pend)
+/* The spontaneous crashes of `trial`: per fail class, geometric skipping
+ * over its vertices (uniform i: block i / 2, half i % 2). */
+FL_INLINE void fl_event_crashes(const fl_graph *g, fl_rng r, fl_u64 trial, fl_event_out *o, fl_event_pend *pend)
 {
-    fl_u32 added = 0;
     for (fl_u32 c = 0; c < g->nfail; c++) {
         fl_u32 first = g->fail_off[c], len = g->fail_off[c + 1] - first, lg = fl_bitlen(len);
         fl_u32 base = g->fail_base[c];
@@ -877,120 +882,79 @@ FL_INLINE fl_u32 fl_event_crashes(const fl_graph *g, fl_rng r, fl_u64 trial, FL_
             if (K >= len - pos)
                 break;
             pos += K;
-            fl_u32 v = base != FL_NO_INDEX ? base + pos : g->fail_list[first + pos];
-            added += fl_event_later(cur, nxt, nsum, pend, v);
+            fl_event_later(o, pend, base != FL_NO_INDEX ? base + pos : g->fail_list[first + pos]);
             pos++;
         }
     }
-    return added;
 }
 
-/* Step r.step of one trial: reads its state at t (cur, with its summary
- * csum), writes the state at t+1 into nxt and nsum, which hold the trial's
- * state of t-1 (cleared here first, through nsum).  Returns the number of
- * vertices down at t+1.  The down vertices are listed FL_EVENT_CHUNK at a
- * time and their ev[] asked for before the draws: each is a cache miss
- * (sparse SIS, workload (b): the step 0.0164 -> 0.0109 s). */
-FL_INLINE fl_u32 fl_event_step(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL const fl_word *cur,
-                               FL_GLOBAL const fl_word *csum, FL_GLOBAL fl_word *nxt, FL_GLOBAL fl_word *nsum)
+/*
+ * Step r.step of one trial: bits and cur[0 .. ncur) are its state at t (a
+ * bitmap and a list of the same vertices); writes the list of the state at
+ * t+1 to nxt (room for cap entries, also used for the repaired ones) and
+ * turns bits into the state at t+1.  Returns the length of the new list, or
+ * FL_EVENT_FULL when the room did not suffice: then bits is as it was, and
+ * the caller may give more room and call again (the draws are addressed,
+ * so the second call draws the same).  The down vertices are listed
+ * FL_EVENT_CHUNK at a time and their ev[] asked for before the draws.
+ */
+FL_INLINE fl_u32 fl_event_step(const fl_graph *g, fl_rng r, fl_u64 trial, FL_GLOBAL fl_word *bits,
+                               FL_GLOBAL const fl_u32 *cur, fl_u32 ncur, FL_GLOBAL fl_u32 *nxt, fl_u32 cap)
 {
-    fl_u32 nsw = fl_event_nsw(g->n), down = 0, list[FL_EVENT_CHUNK], len = 0;
+    fl_event_out o;
+    o.bits = bits;
+    o.nxt = nxt;
+    o.k = 0;
+    o.top = cap;
+    o.full = 0;
     fl_event_pend pend;
     pend.len = 0;
-    for (fl_u32 i = 0; i < nsw; i++) {
-        for (fl_word y = nsum[2u * i]; y != 0; y &= y - 1u)
-            nxt[2u * (64u * i + FL_CTZ64(y))] = 0;
-        nsum[2u * i] = 0;
+    fl_event_crashes(g, r, trial, &o, &pend); /* first: their words come in meanwhile */
+    for (fl_u32 i = 0; i < ncur; i += FL_EVENT_CHUNK) {
+        fl_u32 end = ncur - i > FL_EVENT_CHUNK ? i + FL_EVENT_CHUNK : ncur;
+        for (fl_u32 j = i; j < end; j++)
+            FL_PREFETCH(g->ev + FL_EV * cur[j]);
+        for (fl_u32 j = i; j < end; j++)
+            fl_event_source(g, r, trial, &o, &pend, cur[j]);
     }
-    down += fl_event_crashes(g, r, trial, cur, nxt, nsum, &pend); /* first: their words come in meanwhile */
-    for (fl_u32 i = 0; i < nsw; i++)
-        for (fl_word y = csum[2u * i]; y != 0; y &= y - 1u) {
-            fl_u32 j = 64u * i + FL_CTZ64(y);
-            for (fl_word x = cur[2u * j]; x != 0; x &= x - 1u) {
-                fl_u32 u = 64u * j + FL_CTZ64(x);
-                FL_PREFETCH(g->ev + FL_EV * u);
-                list[len++] = u;
-                if (len == FL_EVENT_CHUNK) {
-                    for (fl_u32 k = 0; k < len; k++)
-                        down += fl_event_source(g, r, trial, cur, nxt, nsum, &pend, list[k]);
-                    len = 0;
-                }
-            }
-        }
-    for (fl_u32 k = 0; k < len; k++)
-        down += fl_event_source(g, r, trial, cur, nxt, nsum, &pend, list[k]);
-    return down + fl_event_flush(cur, nxt, nsum, &pend);
+    fl_event_flush(&o, &pend);
+    if (o.full) { /* back to the state at t: clear what was listed, set cur */
+        for (fl_u32 j = 0; j < o.k; j++)
+            fl_event_put(bits, nxt[j], 0u);
+        for (fl_u32 j = 0; j < ncur; j++)
+            fl_event_put(bits, cur[j], 1u);
+        return FL_EVENT_FULL;
+    }
+    for (fl_u32 j = o.top; j < cap; j++) /* repaired: up at t+1 */
+        fl_event_put(bits, nxt[j], 0u);
+    return o.k;
 }
 
-/* The initial state of one trial (its array of 2 nbw words E and 2 nsw
- * words S): the state at step 0 is init (with its summary isum, both in the
- * same layout), that of step 1 empty. */
-FL_INLINE void fl_event_init(fl_u32 n, FL_GLOBAL const fl_word *init, FL_GLOBAL const fl_word *isum,
-                             FL_GLOBAL fl_word *E, FL_GLOBAL fl_word *S)
+/* The initial state of one trial: the vertices of init_list (ninit, at
+ * most the list's room), and their bitmap init_bits. */
+FL_INLINE void fl_event_init(fl_u32 n, FL_GLOBAL const fl_word *init_bits, FL_GLOBAL const fl_u32 *init_list,
+                             fl_u32 ninit, FL_GLOBAL fl_word *bits, FL_GLOBAL fl_u32 *list)
 {
-    fl_u32 nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
-    for (fl_u32 j = 0; j < nbw; j++) {
-        E[2u * j] = init[2u * j];
-        E[2u * j + 1u] = 0;
-    }
-    for (fl_u32 i = 0; i < nsw; i++) {
-        S[2u * i] = isum[2u * i];
-        S[2u * i + 1u] = 0;
-    }
+    for (fl_u32 j = 0; j < fl_event_nbw(n); j++)
+        bits[j] = init_bits[j];
+    for (fl_u32 i = 0; i < ninit; i++)
+        list[i] = init_list[i];
 }
 
-/* Adds one to count[v] for every vertex v of a bitmap (with its summary). */
-FL_INLINE void fl_event_count(fl_u32 n, FL_GLOBAL const fl_word *bits, FL_GLOBAL const fl_word *sum,
-                              FL_GLOBAL fl_u32 *count)
-{
-    for (fl_u32 i = 0; i < fl_event_nsw(n); i++)
-        for (fl_word y = sum[2u * i]; y != 0; y &= y - 1u) {
-            fl_u32 j = 64u * i + FL_CTZ64(y);
-            for (fl_word x = bits[2u * j]; x != 0; x &= x - 1u)
-                count[64u * j + FL_CTZ64(x)]++;
-        }
-}
-
-/* The tally of the event form for the vertices of block blk
- * (FL_EVENT_BLOCK of them: one summary word) over trials 0 .. ntr - 1 of
- * a batch (E and S: the arrays of fl_event_init, plus 1 at odd steps),
- * counting the trials of lanes[]: sets vertex_down[v] for the block's
- * vertices and parts[trial] (the block's row of fl_tally.trial_parts). */
-FL_INLINE void fl_event_tally_block(fl_u32 n, fl_u32 ntr, FL_GLOBAL const fl_word *lanes, FL_GLOBAL const fl_word *E,
-                                    FL_GLOBAL const fl_word *S, fl_u32 blk, FL_GLOBAL fl_u32 *vertex_down,
-                                    FL_GLOBAL fl_u32 *parts)
-{
-    fl_u32 nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
-    fl_u32 v0 = blk * FL_EVENT_BLOCK, v1 = n - v0 > FL_EVENT_BLOCK ? v0 + FL_EVENT_BLOCK : n;
-    for (fl_u32 v = v0; v < v1; v++)
-        vertex_down[v] = 0;
-    for (fl_u32 j = 0; j < ntr; j++) {
-        fl_u32 c = 0;
-        if ((lanes[j >> 6] >> (j & 63u)) & 1u)
-            for (fl_word y = S[2u * ((fl_u64)j * nsw + blk)]; y != 0; y &= y - 1u) {
-                fl_u32 k = 64u * blk + FL_CTZ64(y);
-                fl_word x = E[2u * ((fl_u64)j * nbw + k)];
-                c += FL_POPCOUNT(x);
-                for (; x != 0; x &= x - 1u)
-                    vertex_down[64u * k + FL_CTZ64(x)]++;
-            }
-        parts[j] = c;
-    }
-}
-
-/* The lanes of word w (trials 64 w .. 64 w + 63 of the batch) in which at
- * least k of the targets are down, as fl_tally_system. */
-FL_INLINE fl_word fl_event_tally_system(fl_u32 n, FL_GLOBAL const fl_word *E, FL_GLOBAL const fl_u32 *target,
-                                        fl_u32 ntarget, fl_u32 k, fl_u32 w)
+/* The lanes of word w (trials 64 w .. 64 w + 63 of a batch whose bitmaps
+ * start at bits) in which at least k of the targets are down, as
+ * fl_tally_system. */
+FL_INLINE fl_word fl_event_system(fl_u32 n, FL_GLOBAL const fl_word *bits, FL_GLOBAL const fl_u32 *target,
+                                  fl_u32 ntarget, fl_u32 k, fl_u32 w)
 {
     fl_word out = 0;
     if (ntarget == 0 || k == 0 || k > ntarget)
         return 0;
     for (fl_u32 lane = 0; lane < 64u; lane++) {
-        FL_GLOBAL const fl_word *bits = E + 2u * (fl_u64)(64u * w + lane) * fl_event_nbw(n);
+        FL_GLOBAL const fl_word *b = bits + (fl_u64)(64u * w + lane) * fl_event_nbw(n);
         fl_u32 c = 0;
         for (fl_u32 i = 0; i < ntarget; i++)
-            c += fl_event_test(bits, target[i]);
+            c += fl_event_test(b, target[i]);
         out |= (fl_word)(c >= k) << lane;
     }
     return out;

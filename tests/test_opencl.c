@@ -167,9 +167,9 @@ static void test_large_generated_model(void)
     fl_model_destroy(&md);
 }
 
-/* The event form (genmodel.h, seed 12): 20,000 vertices (five tally
- * blocks), trials starting and ending inside a word, in one batch and in
- * batches of one word. */
+/* The event form (genmodel.h, seed 12): 20,000 vertices, trials starting
+ * and ending inside a word, in one batch, with lists that must grow, and
+ * in batches of one word. */
 static void test_event_form(void)
 {
     NEEDS_OPENCL;
@@ -180,6 +180,10 @@ static void test_event_form(void)
     CU_ASSERT(sim && !strcmp(fl_sim_hit_form(sim), "event"));
     fl_sim_destroy(&sim);
     CU_ASSERT(same_on_both(md, "generated 20000, event form", 200, 30, 37, FL_PROP_SYNCHRONOUS, 4));
+    /* lists grown from a room of 2 vertices */
+    CU_ASSERT_FATAL(setenv("FAULTLINE_EVENT_ROOM", "2", 1) == 0);
+    CU_ASSERT(same_on_both(md, "generated 20000, event form, room 2", 200, 30, 37, FL_PROP_SYNCHRONOUS, 4));
+    CU_ASSERT_FATAL(unsetenv("FAULTLINE_EVENT_ROOM") == 0);
     CU_ASSERT_FATAL(setenv("FAULTLINE_CL_MAX_WORDS", "1", 1) == 0);
     CU_ASSERT(same_on_both(md, "generated 20000, event form in batches", 130, 12, 100, FL_PROP_SYNCHRONOUS, 1));
     CU_ASSERT_FATAL(unsetenv("FAULTLINE_CL_MAX_WORDS") == 0);

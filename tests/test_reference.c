@@ -76,6 +76,11 @@ static void test_random_models(int prop)
             compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_PULL);
             compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_PUSH);
             compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_EVENT);
+            /* the event form's lists from a room of one vertex: grown
+             * (twice, ...) whenever a step needs more, with the same draws */
+            CU_ASSERT_FATAL(setenv("FAULTLINE_EVENT_ROOM", "1", 1) == 0);
+            compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_EVENT);
+            CU_ASSERT_FATAL(unsetenv("FAULTLINE_EVENT_ROOM") == 0);
             fl_sim *sim = tu_run_hits(md, 64, 1, 1, 0, 1, prop, 0, FL_HITS_EVENT);
             CU_ASSERT(sim && !strcmp(fl_sim_hit_form(sim), seed % 12 == 0 ? "event" : "push"));
             fl_sim_destroy(&sim);

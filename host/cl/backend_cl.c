@@ -117,7 +117,7 @@ enum {
 
 /* The event form's arrays (host/graph.h), in the order of step.cl's
  * FL_EVENT_ARGS from fail_off, then the initial state. */
-enum { EV_FAIL_OFF, EV_FAIL_LIST, EV_FAIL_BASE, EV_FAIL_PW, EV_EV, EV_INIT_BITS, EV_INIT_SUM, EV_COUNT };
+enum { EV_FAIL_OFF, EV_FAIL_LIST, EV_FAIL_BASE, EV_FAIL_PW, EV_EV, EV_INIT_BITS, EV_INIT_LIST, EV_COUNT };
 
 typedef struct cl_backend {
     const fl_packed *pk;
@@ -131,10 +131,14 @@ typedef struct cl_backend {
     size_t max_item[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
     cl_mem graph[G_COUNT], target, init_C, init_P, init_cnt;
     cl_mem C, P, B, D0, D1, G, Cb, I, cnt, lanes, changed;
-    cl_mem In, Iv, Ivn;        /* push mode: swapped after each step */
-    cl_mem ev[EV_COUNT], E, S; /* the event form: its arrays, and the trials' bitmaps (fl_event_init) */
-    uint32_t par;              /* the event form: the current state's offset in E and S */
-    uint32_t pushed;           /* push mode: the step whose hits I holds (UINT32_MAX: none) */
+    cl_mem In, Iv, Ivn; /* push mode: swapped after each step */
+    /* the event form: its arrays; per trial its bitmap, two lists with room
+     * for `room` vertices and their lengths (the state at t in list[par]),
+     * and whether its step found too little room */
+    cl_mem ev[EV_COUNT], bits, list[2], len[2], full;
+    uint32_t room, par;
+    uint32_t *full_host; /* [trials of a batch] */
+    uint32_t pushed;     /* push mode: the step whose hits I holds (UINT32_MAX: none) */
     cl_mem out_vertex, out_trials, out_system, out_sub;
     cl_mem host_tally[2]; /* pinned host memory (CL_MEM_ALLOC_HOST_PTR), */
     void *tally_map[2];   /* mapped for the whole run: the two tally slots */
@@ -282,10 +286,10 @@ static int push_steps(const cl_backend *b)
 static void per_word(const cl_backend *b, cl_ulong *total, cl_ulong *largest)
 {
     const fl_packed *pk = b->pk;
-    if (pk->event) { /* the bitmaps of 64 trials, and their tallies */
-        cl_ulong bits = 64u * 16u * ((cl_ulong)fl_event_nbw(pk->n) + fl_event_nsw(pk->n));
-        *total = bits + (cl_ulong)b->nblocks * 64u * 4u + 16u;
-        *largest = bits;
+    if (pk->event) { /* the bitmaps and lists of 64 trials, and their tallies */
+        cl_ulong bits = 64u * 8u * (cl_ulong)fl_event_nbw(pk->n), lists = 64u * 4u * (cl_ulong)b->room;
+        *total = bits + 2 * lists + 64u * 12u + (cl_ulong)b->nblocks * 64u * 4u + 16u;
+        *largest = bits > lists ? bits : lists;
         return;
     }
     cl_ulong plane = (cl_ulong)pk->n * 8u;
@@ -350,16 +354,12 @@ static int upload_graph(cl_backend *b, char *err, size_t err_size)
     b->init_cnt = upload(b, pk->init_cnt, (size_t)pk->nplanes * 8, &rc);
     CL_OK(rc, "clCreateBuffer (initial state)");
     if (pk->event) {
-        size_t nbw = fl_event_nbw(pk->n), nsw = fl_event_nsw(pk->n);
         const void *ehost[EV_COUNT] = {pk->fail_off, pk->fail_list, pk->fail_base, pk->fail_pw,
-                                       pk->ev,       pk->init_bits, pk->init_sum};
-        size_t ebytes[EV_COUNT] = {((size_t)pk->nfail + 1) * 4,
-                                   (size_t)pk->fail_off[pk->nfail] * 4,
-                                   (size_t)pk->nfail * 4,
-                                   (size_t)pk->nfail * FL_EVENT_PW * 8,
-                                   (size_t)FL_EV * n1 * 4,
-                                   2 * nbw * 8,
-                                   2 * nsw * 8};
+                                       pk->ev,       pk->init_bits, pk->init_list};
+        size_t ebytes[EV_COUNT] = {((size_t)pk->nfail + 1) * 4, (size_t)pk->fail_off[pk->nfail] * 4,
+                                   (size_t)pk->nfail * 4,       (size_t)pk->nfail * FL_EVENT_PW * 8,
+                                   (size_t)FL_EV * n1 * 4,      (size_t)fl_event_nbw(pk->n) * 8,
+                                   (size_t)pk->ninit * 4};
         for (int i = 0; i < EV_COUNT; i++) {
             fixed += ebytes[i];
             b->ev[i] = upload(b, ehost[i], ebytes[i], &rc);
@@ -395,11 +395,22 @@ static int alloc_state(cl_backend *b, char *err, size_t err_size)
     const fl_packed *pk = b->pk;
     size_t plane = pk->event ? 0 : (size_t)pk->n * b->cap * 8; /* the event form has bitmaps instead */
     cl_int rc;
-    size_t trials = (size_t)b->cap * 64;
-    b->E = scratch(b, pk->event ? trials * 16 * fl_event_nbw(pk->n) : 0, &rc);
+    size_t ntr = pk->event ? (size_t)b->cap * 64 : 0; /* the event form's trials (cap: words) */
+    b->bits = scratch(b, ntr * 8 * fl_event_nbw(pk->n), &rc);
     CL_OK(rc, "clCreateBuffer (event form)");
-    b->S = scratch(b, pk->event ? trials * 16 * fl_event_nsw(pk->n) : 0, &rc);
+    for (int i = 0; i < 2; i++) {
+        b->list[i] = scratch(b, ntr * 4 * b->room, &rc);
+        CL_OK(rc, "clCreateBuffer (event form)");
+        b->len[i] = scratch(b, ntr * 4, &rc);
+        CL_OK(rc, "clCreateBuffer (event form)");
+    }
+    b->full = scratch(b, ntr * 4, &rc);
     CL_OK(rc, "clCreateBuffer (event form)");
+    b->full_host = calloc(ntr + 1, sizeof *b->full_host);
+    if (!b->full_host) {
+        snprintf(err, err_size, "out of memory");
+        return FL_E_NOMEM;
+    }
     cl_mem *planes[] = {&b->C, &b->D0, &b->D1, &b->P, &b->B};
     for (size_t i = 0; i < sizeof planes / sizeof *planes; i++) {
         /* P and B (the last two) only where a vertex can be lost permanently */
@@ -461,6 +472,7 @@ static int cl_open(void **self, const fl_packed *pk, const fl_layout *L, char *e
     b->L = L;
     b->nblocks = (pk->n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
     b->nsub = (pk->n + TALLY_SUB - 1) / TALLY_SUB;
+    b->room = pk->event ? fl_i_event_room(pk) : 0;
     const char *prof = getenv("FAULTLINE_CL_PROFILE");
     b->profile = prof && *prof && strcmp(prof, "0") != 0;
     int status = fl_i_cl_choose(L->platform, L->device, &b->dev, err, err_size);
@@ -595,15 +607,19 @@ static int event_begin(cl_backend *b, char *err, size_t err_size)
 {
     const fl_packed *pk = b->pk;
     cl_uint ntr = b->nw * 64u;
-    /* fl_k_event_init(n, ntr, init, isum, E, S) */
+    /* fl_k_event_init(n, ntr, init_bits, init_list, ninit, bits, list, len, room) */
     ARG(K_EV_INIT, 0, pk->n);
     ARG(K_EV_INIT, 1, ntr);
     ARG(K_EV_INIT, 2, b->ev[EV_INIT_BITS]);
-    ARG(K_EV_INIT, 3, b->ev[EV_INIT_SUM]);
-    ARG(K_EV_INIT, 4, b->E);
-    ARG(K_EV_INIT, 5, b->S);
+    ARG(K_EV_INIT, 3, b->ev[EV_INIT_LIST]);
+    ARG(K_EV_INIT, 4, pk->ninit);
+    ARG(K_EV_INIT, 5, b->bits);
+    ARG(K_EV_INIT, 6, b->list[0]);
+    ARG(K_EV_INIT, 7, b->len[0]);
+    ARG(K_EV_INIT, 8, b->room);
     RUN(K_EV_INIT, 1, ntr, 1);
-    /* fl_k_event_step(n, out_dst, push_pw, fail_off .. ev, nfail, ntr, E, S, par, key0, key1, t, gword0) */
+    /* fl_k_event_step(n, out_dst, push_pw, fail_off .. ev, nfail, ntr, bits, cur, cur_len, nxt, nxt_len, room,
+     * full, redo, key0, key1, t, gword0) */
     ARG(K_EV_STEP, 0, pk->n);
     ARG(K_EV_STEP, 1, b->graph[G_OUT_DST]);
     ARG(K_EV_STEP, 2, b->graph[G_PUSH_PW]);
@@ -611,30 +627,85 @@ static int event_begin(cl_backend *b, char *err, size_t err_size)
         ARG(K_EV_STEP, 3 + i, b->ev[i]);
     ARG(K_EV_STEP, 8, pk->nfail);
     ARG(K_EV_STEP, 9, ntr);
-    ARG(K_EV_STEP, 10, b->E);
-    ARG(K_EV_STEP, 11, b->S);
-    ARG(K_EV_STEP, 13, b->L->key0);
-    ARG(K_EV_STEP, 14, b->L->key1);
-    ARG(K_EV_STEP, 16, b->gword0);
-    /* fl_k_event_tally(n, ntr, lanes, E, S, par, nblocks, vertex_down, parts) */
-    ARG(K_EV_TALLY, 0, pk->n);
-    ARG(K_EV_TALLY, 1, ntr);
-    ARG(K_EV_TALLY, 2, b->lanes);
-    ARG(K_EV_TALLY, 3, b->E);
-    ARG(K_EV_TALLY, 4, b->S);
-    ARG(K_EV_TALLY, 6, b->nblocks);
-    ARG(K_EV_TALLY, 7, b->out_vertex);
-    ARG(K_EV_TALLY, 8, b->out_trials);
-    /* fl_k_event_system(n, nw, E, par, target, ntarget, k, out) */
+    ARG(K_EV_STEP, 10, b->bits);
+    ARG(K_EV_STEP, 16, b->full);
+    ARG(K_EV_STEP, 18, b->L->key0);
+    ARG(K_EV_STEP, 19, b->L->key1);
+    ARG(K_EV_STEP, 21, b->gword0);
+    /* fl_k_event_tally(ntr, lanes, list, len, room, vertex_down, parts) */
+    ARG(K_EV_TALLY, 0, ntr);
+    ARG(K_EV_TALLY, 1, b->lanes);
+    ARG(K_EV_TALLY, 5, b->out_vertex);
+    ARG(K_EV_TALLY, 6, b->out_trials);
+    /* fl_k_event_system(n, nw, bits, target, ntarget, k, out) */
     ARG(K_EV_SYSTEM, 0, pk->n);
     ARG(K_EV_SYSTEM, 1, b->nw);
-    ARG(K_EV_SYSTEM, 2, b->E);
-    ARG(K_EV_SYSTEM, 4, b->target);
-    ARG(K_EV_SYSTEM, 5, pk->ntarget);
-    ARG(K_EV_SYSTEM, 6, pk->target_k);
-    ARG(K_EV_SYSTEM, 7, b->out_system);
+    ARG(K_EV_SYSTEM, 2, b->bits);
+    ARG(K_EV_SYSTEM, 3, b->target);
+    ARG(K_EV_SYSTEM, 4, pk->ntarget);
+    ARG(K_EV_SYSTEM, 5, pk->target_k);
+    ARG(K_EV_SYSTEM, 6, b->out_system);
     b->par = 0;
     CL_OK(clFinish(b->queue), "clFinish (initial state)");
+    return FL_OK;
+}
+
+/* More room for the event form's lists (twice, at most n): both lists of
+ * every trial move to new buffers (those of the trials whose step did not
+ * fit are stepped again). */
+static int event_grow(cl_backend *b, char *err, size_t err_size)
+{
+    size_t ntr = (size_t)b->cap * 64, most = b->pk->n ? b->pk->n : 1u;
+    size_t room = 2 * (size_t)b->room < most ? 2 * (size_t)b->room : most;
+    if (room == b->room) {
+        snprintf(err, err_size, "the event form's lists of %u vertices overflowed: a bug, please report it", b->room);
+        return FL_E_INTERNAL;
+    }
+    for (int i = 0; i < 2; i++) {
+        cl_int rc;
+        cl_mem list = scratch(b, ntr * 4 * room, &rc);
+        CL_OK(rc, "clCreateBuffer (event form, more room)");
+        size_t origin[3] = {0, 0, 0}, region[3] = {(size_t)b->room * 4, ntr, 1};
+        rc = clEnqueueCopyBufferRect(b->queue, b->list[i], list, origin, origin, region, (size_t)b->room * 4, 0,
+                                     room * 4, 0, 0, NULL, NULL);
+        if (rc != CL_SUCCESS)
+            clReleaseMemObject(list);
+        CL_OK(rc, "clEnqueueCopyBufferRect (event form)");
+        clReleaseMemObject(b->list[i]);
+        b->list[i] = list;
+    }
+    b->room = (uint32_t)room;
+    return FL_OK;
+}
+
+/* Step t in the event form: the trials whose lists were too small step
+ * again once they are grown (the draws are addressed, so they draw the
+ * same). */
+static int event_step(cl_backend *b, uint32_t t, char *err, size_t err_size)
+{
+    size_t ntr = (size_t)b->nw * 64;
+    for (cl_uint redo = 0;; redo = 1) {
+        uint32_t cur = b->par, nxt = b->par ^ 1u;
+        ARG(K_EV_STEP, 11, b->list[cur]);
+        ARG(K_EV_STEP, 12, b->len[cur]);
+        ARG(K_EV_STEP, 13, b->list[nxt]);
+        ARG(K_EV_STEP, 14, b->len[nxt]);
+        ARG(K_EV_STEP, 15, b->room);
+        ARG(K_EV_STEP, 17, redo);
+        ARG(K_EV_STEP, 20, t);
+        RUN(K_EV_STEP, 1, ntr, 1);
+        CL_OK(clEnqueueReadBuffer(b->queue, b->full, CL_TRUE, 0, ntr * 4, b->full_host, 0, NULL, NULL),
+              "clEnqueueReadBuffer (event form)");
+        int any = 0;
+        for (size_t j = 0; j < ntr; j++)
+            any |= b->full_host[j] != 0;
+        if (!any)
+            break;
+        int st = event_grow(b, err, err_size);
+        if (st != FL_OK)
+            return st;
+    }
+    b->par ^= 1u;
     return FL_OK;
 }
 
@@ -712,13 +783,8 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
 {
     cl_backend *b = self;
     uint32_t n = b->pk->n, nw = b->nw;
-    if (b->pk->event) {
-        ARG(K_EV_STEP, 12, b->par);
-        ARG(K_EV_STEP, 15, t);
-        RUN(K_EV_STEP, 1, (size_t)nw * 64, 1);
-        b->par ^= 1u;
-        return FL_OK;
-    }
+    if (b->pk->event)
+        return event_step(b, t, err, err_size);
     for (int k = K_POOL; k <= K_COMMIT; k++) {
         ARG(k, A_D, b->D0);
         ARG(k, A_DN, b->D1);
@@ -778,9 +844,18 @@ static int cl_tally(void *self, int slot, char *err, size_t err_size)
     uint32_t n = b->pk->n, nw = b->nw;
     fl_tally *out = &b->ty[slot];
     if (b->pk->event) {
-        ARG(K_EV_TALLY, 5, b->par);
-        ARG(K_EV_SYSTEM, 3, b->par);
-        RUN(K_EV_TALLY, 1, b->nblocks, 1);
+        static const cl_uint zero = 0;
+        if (n)
+            CL_OK(clEnqueueFillBuffer(b->queue, b->out_vertex, &zero, sizeof zero, 0, (size_t)n * 4, 0, NULL, NULL),
+                  "clEnqueueFillBuffer (tallies)");
+        if (b->nblocks)
+            CL_OK(clEnqueueFillBuffer(b->queue, b->out_trials, &zero, sizeof zero, 0, (size_t)b->nblocks * nw * 64 * 4,
+                                      0, NULL, NULL),
+                  "clEnqueueFillBuffer (tallies)");
+        ARG(K_EV_TALLY, 2, b->list[b->par]);
+        ARG(K_EV_TALLY, 3, b->len[b->par]);
+        ARG(K_EV_TALLY, 4, b->room);
+        RUN(K_EV_TALLY, 1, (size_t)nw * 64, 1);
         RUN(K_EV_SYSTEM, 1, nw, 1);
     } else {
         ARG(K_TALLY_VERTEX, 2, b->D0);
@@ -865,8 +940,12 @@ static void cl_close(void **self)
                      b->out_sub,
                      b->host_tally[0],
                      b->host_tally[1],
-                     b->E,
-                     b->S};
+                     b->bits,
+                     b->list[0],
+                     b->list[1],
+                     b->len[0],
+                     b->len[1],
+                     b->full};
     for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
         if (mems[i])
             clReleaseMemObject(mems[i]);
@@ -885,6 +964,7 @@ static void cl_close(void **self)
         clReleaseCommandQueue(b->queue);
     if (b->ctx)
         clReleaseContext(b->ctx);
+    free(b->full_host);
     free(b);
     *self = NULL;
 }

@@ -18,6 +18,7 @@
 
 #include "backend.h"
 #include "mem.h"
+#include "say.h"
 #include "step.h"
 
 typedef struct omp_backend {
@@ -35,11 +36,14 @@ typedef struct omp_backend {
     fl_tally ty[2]; /* the two tally slots, computed at once */
     fl_tally pend;  /* push mode: the tally of D(t+1), counted by the step (step_push) */
     int pend_valid; /* pend holds the tally of the current state */
-    /* the event form: per trial of the batch, its two bitmaps (fl_event_init)
-     * in E, their summaries in S; the state at t is at offset par (t % 2);
-     * per thread, the down trials of each vertex at t+1 (step_event) */
-    fl_word *E, *S;
-    uint32_t par;
+    /* the event form (fl_event_step): per trial of the batch, its bitmap
+     * (nbw words in bits) and two lists with room for cap vertices each
+     * (the state at t in list[par], of len[par] vertices); full: the trials
+     * whose step found too little room; per thread, the down trials of each
+     * vertex (count_event) */
+    fl_word *bits;
+    uint32_t *list[2], *len[2], cap, par;
+    uint8_t *full;
     uint32_t *vcount;
     char device[64];
 } omp_backend;
@@ -57,8 +61,6 @@ static fl_word *plane_alloc(size_t words, int threads)
     return fl_i_big_alloc_zero(words * sizeof(fl_word), threads);
 }
 
-_Static_assert(FL_TALLY_BLOCK == FL_EVENT_BLOCK, "the event form's tally blocks are its summary words");
-
 static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *err, size_t err_size)
 {
     uint32_t nw = L->nw;
@@ -69,12 +71,20 @@ static int omp_open(void **self, const fl_packed *pk, const fl_layout *L, char *
         goto nomem;
     b->pk = pk;
     b->L = L;
-    if (pk->event) { /* the bitmaps only, first written by omp_begin's threads */
-        b->E = fl_i_big_alloc(((size_t)nw * 128u * fl_event_nbw(pk->n) + 1) * sizeof(fl_word));
-        b->S = fl_i_big_alloc(((size_t)nw * 128u * fl_event_nsw(pk->n) + 1) * sizeof(fl_word));
+    if (pk->event) { /* bitmaps and lists only, first written by omp_begin's threads */
+        size_t ntr = (size_t)nw * 64u;
+        b->cap = fl_i_event_room(pk);
+        b->bits = fl_i_big_alloc((ntr * fl_event_nbw(pk->n) + 1) * sizeof(fl_word));
         b->vcount = calloc((size_t)L->threads * ((size_t)pk->n + 1), sizeof *b->vcount);
-        if (!b->E || !b->S || !b->vcount)
+        b->full = calloc(ntr, 1);
+        if (!b->bits || !b->vcount || !b->full)
             goto nomem;
+        for (int i = 0; i < 2; i++) {
+            b->list[i] = malloc(ntr * b->cap * sizeof(uint32_t));
+            b->len[i] = calloc(ntr, sizeof(uint32_t));
+            if (!b->list[i] || !b->len[i])
+                goto nomem;
+        }
         words = 0; /* no planes */
     }
     /* +1: calloc(0) may return NULL on an empty graph */
@@ -142,10 +152,13 @@ static int omp_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err
     b->lanes = b->L->lanes + w0;
     b->g = fl_i_graph_view(pk, nw);
     if (pk->event) {
-        size_t nbw = fl_event_nbw(pk->n), nsw = fl_event_nsw(pk->n);
+        size_t nbw = fl_event_nbw(pk->n);
 #pragma omp parallel for schedule(static) num_threads(b->L->threads)
-        for (uint32_t j = 0; j < 64u * nw; j++)
-            fl_event_init(pk->n, pk->init_bits, pk->init_sum, b->E + 2 * j * nbw, b->S + 2 * j * nsw);
+        for (uint32_t j = 0; j < 64u * nw; j++) {
+            fl_event_init(pk->n, pk->init_bits, pk->init_list, pk->ninit, b->bits + j * nbw,
+                          b->list[0] + (size_t)j * b->cap);
+            b->len[0][j] = pk->ninit;
+        }
         b->par = 0;
         b->pend_valid = 0;
         return FL_OK;
@@ -251,31 +264,25 @@ static void step_push(omp_backend *b, fl_state s, uint32_t t)
     b->pend_valid = 1;
 }
 
-/* The event form: one trial per iteration (dynamic: trials differ in how
- * many vertices they have down), counting the tally of the new state into
- * b->pend while the trial's words are in cache (as step_push): the trial's
+/* The tally of the event form's current state into out: each trial's
  * count in the first block's row (the others 0), each vertex's count in
- * the thread's row of vcount, then added up. */
-static void step_event(omp_backend *b, uint32_t t)
+ * the thread's row of vcount, then added up; and the system per word. */
+static void count_event(omp_backend *b, fl_tally *out)
 {
-    uint32_t n = b->pk->n, nw = b->nw, nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
-    size_t nbw = fl_event_nbw(n), nsw = fl_event_nsw(n);
-    fl_rng r = rng_for(b, t, 0);
-    uint32_t cur = b->par, nxt = b->par ^ 1u;
-    fl_tally *out = &b->pend;
+    const fl_packed *pk = b->pk;
+    uint32_t n = pk->n, nw = b->nw, nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK, p = b->par;
     if (nblocks > 1)
         memset(out->trial_parts + (size_t)nw * 64u, 0, (size_t)(nblocks - 1) * nw * 64u * sizeof *out->trial_parts);
 #pragma omp parallel num_threads(b->L->threads)
     {
         uint32_t *vc = b->vcount + (size_t)omp_get_thread_num() * (n + 1);
-#pragma omp for schedule(dynamic, 8)
+#pragma omp for schedule(static)
         for (uint32_t j = 0; j < 64u * nw; j++) {
-            fl_word *E = b->E + 2 * j * nbw, *S = b->S + 2 * j * nsw;
-            uint32_t down = fl_event_step(&b->g, r, (fl_u64)b->gword0 * 64u + j, E + cur, S + cur, E + nxt, S + nxt);
             int in = (int)(b->lanes[j / 64] >> (j % 64)) & 1;
-            out->trial_parts[j] = in ? down : 0;
-            if (in)
-                fl_event_count(n, E + nxt, S + nxt, vc);
+            const uint32_t *list = b->list[p] + (size_t)j * b->cap;
+            out->trial_parts[j] = in ? b->len[p][j] : 0;
+            for (uint32_t i = 0; in && i < b->len[p][j]; i++)
+                vc[list[i]]++;
         }
 #pragma omp for schedule(static)
         for (uint32_t v = 0; v < n; v++) {
@@ -286,35 +293,84 @@ static void step_event(omp_backend *b, uint32_t t)
             }
             out->vertex_down[v] = c;
         }
-    }
-    b->par = nxt;
-    b->pend_valid = 1;
-}
-
-/* The tally of the event form: one block of vertices (one summary word of
- * every trial) per iteration, so no two threads count the same vertex;
- * after a step, only the targets (step_event counted the rest). */
-static void tally_event(omp_backend *b, fl_tally *out)
-{
-    const fl_packed *pk = b->pk;
-    uint32_t n = pk->n, nw = b->nw, nblocks = (n + FL_TALLY_BLOCK - 1) / FL_TALLY_BLOCK;
-    int counted = b->pend_valid;
-    if (counted) {
-        fl_tally tmp = *out;
-        *out = b->pend;
-        b->pend = tmp;
-        b->pend_valid = 0;
-    }
-#pragma omp parallel num_threads(b->L->threads)
-    {
-#pragma omp for schedule(dynamic, 1) nowait
-        for (uint32_t blk = 0; blk < (counted ? 0 : nblocks); blk++)
-            fl_event_tally_block(n, 64u * nw, b->lanes, b->E + b->par, b->S + b->par, blk, out->vertex_down,
-                                 out->trial_parts + (size_t)blk * nw * 64u);
 #pragma omp for schedule(static)
         for (uint32_t w = 0; w < nw; w++)
-            out->system_down[w] = fl_event_tally_system(n, b->E + b->par, pk->target, pk->ntarget, pk->target_k, w);
+            out->system_down[w] = fl_event_system(n, b->bits, pk->target, pk->ntarget, pk->target_k, w);
     }
+}
+
+/* More room for the event form's lists (twice, at most n): the state at t
+ * of every trial, and that of t+1 of the trials whose step fitted, move to
+ * the new lists. */
+static int grow_event(omp_backend *b, char *err, size_t err_size)
+{
+    size_t ntr = (size_t)b->nw * 64u, most = b->pk->n ? b->pk->n : 1u;
+    size_t cap = 2 * (size_t)b->cap < most ? 2 * (size_t)b->cap : most;
+    if (cap == b->cap)
+        return fl_i_say(err, err_size, FL_E_INTERNAL,
+                        "the event form's lists of %u vertices overflowed: a bug, please report it", b->cap);
+    for (uint32_t i = 0; i < 2; i++) {
+        uint32_t *list = malloc(ntr * cap * sizeof *list);
+        if (!list)
+            return fl_i_say(err, err_size, FL_E_NOMEM, "out of memory growing the event form's lists to %zu vertices",
+                            cap);
+        for (size_t j = 0; j < ntr; j++)
+            if (i == b->par || !b->full[j])
+                memcpy(list + j * cap, b->list[i] + j * b->cap, b->len[i][j] * sizeof *list);
+        free(b->list[i]);
+        b->list[i] = list;
+    }
+    b->cap = (uint32_t)cap;
+    return FL_OK;
+}
+
+/* The event form: one trial per iteration (dynamic: trials differ in how
+ * many vertices they have down); the trials that find their lists too
+ * small step again once they are grown.  The tally of the new state is
+ * counted at once (as step_push). */
+static int step_event(omp_backend *b, uint32_t t, char *err, size_t err_size)
+{
+    size_t nbw = fl_event_nbw(b->pk->n);
+    fl_rng r = rng_for(b, t, 0);
+    uint32_t cur = b->par, nxt = b->par ^ 1u;
+    for (int redo = 0;; redo = 1) {
+        int any = 0;
+#pragma omp parallel for schedule(dynamic, 8) num_threads(b->L->threads) reduction(| : any)
+        for (uint32_t j = 0; j < 64u * b->nw; j++) {
+            if (redo && !b->full[j])
+                continue;
+            uint32_t k = fl_event_step(&b->g, r, (fl_u64)b->gword0 * 64u + j, b->bits + j * nbw,
+                                       b->list[cur] + (size_t)j * b->cap, b->len[cur][j],
+                                       b->list[nxt] + (size_t)j * b->cap, b->cap);
+            b->full[j] = k == FL_EVENT_FULL;
+            if (k != FL_EVENT_FULL)
+                b->len[nxt][j] = k;
+            any |= k == FL_EVENT_FULL;
+        }
+        if (!any)
+            break;
+        int status = grow_event(b, err, err_size);
+        if (status != FL_OK)
+            return status;
+    }
+    b->par = nxt;
+    count_event(b, &b->pend);
+    b->pend_valid = 1;
+    return FL_OK;
+}
+
+/* The tally of the event form: counted by the step, or now (the initial
+ * state). */
+static void tally_event(omp_backend *b, fl_tally *out)
+{
+    if (!b->pend_valid) {
+        count_event(b, out);
+        return;
+    }
+    fl_tally tmp = *out;
+    *out = b->pend;
+    b->pend = tmp;
+    b->pend_valid = 0;
 }
 
 static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
@@ -324,10 +380,8 @@ static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
     const fl_graph *g = &b->g;
     uint32_t n = b->pk->n, nw = b->nw, npool = b->pk->npool;
     int threads = L->threads;
-    if (b->pk->event) {
-        step_event(b, t);
-        return FL_OK;
-    }
+    if (b->pk->event)
+        return step_event(b, t, err, err_size);
     b->s.D = b->D0;
     b->s.Dn = b->D1;
     fl_state s = b->s;
@@ -558,8 +612,12 @@ static void omp_close(void **self)
     free(b->s.cnt);
     for (int i = 0; i < 3; i++)
         free(b->tally_mem[i]);
-    free(b->E);
-    free(b->S);
+    free(b->bits);
+    free(b->list[0]);
+    free(b->list[1]);
+    free(b->len[0]);
+    free(b->len[1]);
+    free(b->full);
     free(b->vcount);
     free(b);
     *self = NULL;
