@@ -200,7 +200,7 @@ static int pack_push(fl_packed *pk, const fl_model *md)
  * (fewer than one down trial per word of the packed forms, which win on
  * denser states: docs/performance.md, "The event form").
  */
-static int predicted_sparse(const fl_model *md)
+static int predicted_sparse(const fl_model *md, const uint8_t *hit)
 {
     double f = 0, r = 0, m = 0, forced = 0, n = md->n;
     for (uint32_t v = 0; v < md->n; v++) {
@@ -212,7 +212,7 @@ static int predicted_sparse(const fl_model *md)
         r += md->vp[v].p_repair;
     }
     for (uint64_t e = 0; e < md->m; e++)
-        if (md->vp[md->edge_to[e]].threshold > 0)
+        if (hit[md->edge_to[e]])
             m += fl_i_edge_q(md, e);
     if (n == forced || r <= 0)
         return 0;
@@ -227,9 +227,10 @@ static int predicted_sparse(const fl_model *md)
  * with D = C: where nothing is permanent, pooled or counted (no P, B or
  * counter planes), every p_fail is below FL_SPARSE_P, and there are at most
  * MAX_FAIL_CLASSES distinct p_fail.  Builds the fail classes (in order of
- * their first vertex) with their powers, and one trial's initial bitmap.
+ * their first vertex) with their powers, and one trial's initial bitmap;
+ * hit[v]: v has a threshold.
  */
-static int pack_event(fl_packed *pk)
+static int pack_event(fl_packed *pk, const uint8_t *hit)
 {
     uint32_t n = pk->n, keys[MAX_FAIL_CLASSES], nkeys = 0;
     if (!pk->push || !pk->d_is_c || pk->any_perm || pk->npool || pk->nplanes || n >= FL_EV_NO_HIT)
@@ -301,7 +302,7 @@ static int pack_event(fl_packed *pk)
         }
     }
     for (uint64_t e = 0; e < pk->m; e++)
-        if (pk->vp[pk->out_dst[e]].theta == 0)
+        if (!hit[pk->out_dst[e]])
             pk->out_dst[e] |= FL_EV_NO_HIT;
     pk->nfail = nkeys;
     pk->event = 1;
@@ -527,8 +528,16 @@ int fl_i_graph_pack(fl_packed *pk, const fl_model *md, int form, int threads, ch
     /* push mode where the run may push and the model allows it, else the
      * pull form's arrays (a run reads one form or the other, never both) */
     status = form != FL_FORM_PULL ? pack_push(pk, md) : FL_OK;
-    if (status == FL_OK && (form == FL_FORM_EVENT || (form == FL_FORM_AUTO && predicted_sparse(md))))
-        status = pack_event(pk);
+    if (status == FL_OK && pk->push && (form == FL_FORM_EVENT || form == FL_FORM_AUTO)) {
+        /* which vertices have a threshold, a byte each: the edges ask at random */
+        uint8_t *hit = xcalloc((size_t)n + 1, 1);
+        status = hit ? FL_OK : FL_E_NOMEM;
+        for (uint32_t v = 0; hit && v < n; v++)
+            hit[v] = pk->vp[v].theta != 0;
+        if (hit && (form == FL_FORM_EVENT || predicted_sparse(md, hit)))
+            status = pack_event(pk, hit);
+        free(hit);
+    }
     if (status == FL_OK && !pk->push)
         status = pack_pull(pk, md, fill, threads);
 
