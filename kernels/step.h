@@ -92,15 +92,14 @@ typedef struct fl_graph {
     FL_GLOBAL const fl_u64 *out_off; /* push mode: [n+1] out-edges of u, in increasing edge index */
     FL_GLOBAL const fl_u32 *out_dst; /* their targets */
     FL_GLOBAL const fl_u64 *push_pw; /* push mode: tables of s^(2^b), b < FL_PUSH_LG, s = 1 - q */
-    /* the event form's spontaneous crashes (fl_event_crashes); last, so
+    /* the event form's arrays (fl_event_step); last, so
      * that the other forms may leave them out of an initializer */
     FL_GLOBAL const fl_u32 *fail_off;  /* [nfail + 1] each fail class's range in fail_list */
     FL_GLOBAL const fl_u32 *fail_list; /* the vertices of each class, in increasing index */
-    FL_GLOBAL const fl_u32
-        *fail_base;                  /* [nfail] v where a class is v, v + 1, ...: fail_list unread; else FL_NO_INDEX */
-    FL_GLOBAL const fl_u64 *fail_pw; /* FL_EVENT_PW powers s^(2^b) per class, s = 1 - p_fail */
-    FL_GLOBAL const fl_u32 *ev;      /* [FL_EV * (n + 1)] per vertex, fl_event_source's parameters (FL_EV_*) */
-    fl_u32 nfail;                    /* fail classes */
+    FL_GLOBAL const fl_u32 *fail_base; /* [nfail] v if a class is v, v + 1, ... (else FL_NO_INDEX) */
+    FL_GLOBAL const fl_u64 *fail_pw;   /* FL_EVENT_PW powers s^(2^b) per class, s = 1 - p_fail */
+    FL_GLOBAL const fl_u32 *ev;        /* [FL_EV * (n + 1)] per vertex, fl_event_source's parameters (FL_EV_*) */
+    fl_u32 nfail;                      /* fail classes */
 } fl_graph;
 
 /* The mutable state. */
@@ -623,6 +622,15 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r
     return hit;
 }
 
+/* The first out-edge that transmits, given that one does (fl_push_word,
+ * step 2): V mapped to [s^d, 1) and its gap, at most d - 1 (truncation can
+ * leave the mapped V just above s^d). */
+FL_INLINE fl_u32 fl_push_first(fl_u64 V, fl_u64 none, const fl_u64 *pw, fl_u32 lg, fl_u32 deg)
+{
+    fl_u32 pos = fl_sparse_gap(none ? none + FL_MULHI64(V, 0u - none) : V, pw, lg);
+    return pos < deg ? pos : deg - 1u;
+}
+
 /*
  * Step 1 in push mode (host/graph.c decides it from the model: every
  * threshold is 0 or 1, so one transmitting in-edge is a hit, and every
@@ -651,15 +659,6 @@ FL_INLINE fl_word fl_hit(const fl_graph *g, FL_GLOBAL const fl_word *D, fl_rng r
  * for marked vertices: in a sparse state most of I is never touched.  After
  * each step the backends swap I and In, Iv and Ivn, and clear the new Ivn.
  */
-/* The first out-edge that transmits, given that one does (fl_push_word,
- * step 2): V mapped to [s^d, 1) and its gap, at most d - 1 (truncation can
- * leave the mapped V just above s^d). */
-FL_INLINE fl_u32 fl_push_first(fl_u64 V, fl_u64 none, const fl_u64 *pw, fl_u32 lg, fl_u32 deg)
-{
-    fl_u32 pos = fl_sparse_gap(none ? none + FL_MULHI64(V, 0u - none) : V, pw, lg);
-    return pos < deg ? pos : deg - 1u;
-}
-
 FL_OUTLINE void fl_push_word(const fl_graph *g, FL_GLOBAL fl_word *I, FL_GLOBAL fl_u8 *Iv, fl_rng r, fl_u32 u, fl_u32 w,
                              fl_word d)
 {

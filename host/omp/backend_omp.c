@@ -9,7 +9,7 @@
  * The one exception is push mode, whose transmissions set lanes of their
  * targets' next-step hits with atomic OR: an OR of the same lanes in any
  * order gives the same words.  The event form (fl_event_step) runs one
- * trial per iteration instead, each writing only its own bitmaps.
+ * trial per iteration instead, each writing only its own bitmap and lists.
  */
 #include <omp.h>
 #include <stdio.h>
