@@ -196,9 +196,10 @@ static int pack_push(fl_packed *pk, const fl_model *md)
  * and m the mean over all vertices of q times the out-edges into a target
  * with a threshold, a down vertex makes about R = m / r others down before
  * it is repaired, and the mean-field down fraction is about f / (r (1 -
- * R)) plus the forced ones.  Sparse: R < 1 and that fraction below 1/64
- * (fewer than one down trial per word of the packed forms, which win on
- * denser states: docs/performance.md, "The event form").
+ * R)) plus the forced ones.  Sparse: R < 1 and that fraction below 1/16.
+ * Measured on workload (b)'s graph (docs/performance.md, "Where the event
+ * form stops paying"), the event form was faster than push mode up to a
+ * mean down fraction of about 5 % and slower from about 15 %.
  */
 static int predicted_sparse(const fl_model *md, const uint8_t *hit)
 {
@@ -219,7 +220,7 @@ static int predicted_sparse(const fl_model *md, const uint8_t *hit)
     f /= n - forced;
     r /= n - forced;
     double R = m / n / r;
-    return R < 1 && f / (r * (1 - R)) + forced / n < 1.0 / 64;
+    return R < 1 && f / (r * (1 - R)) + forced / n < 1.0 / 16;
 }
 
 /*

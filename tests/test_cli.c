@@ -712,7 +712,7 @@ static uint32_t *down_count(const char *path, size_t *count)
 /* The hit form: a model in push mode (q < 1/32, thresholds 1) says which
  * form ran in --stats-json, in the results' `hits` attribute and in
  * `info`: by default the event form where the model predicts a sparse
- * state (p_fail 0.001), push mode where not (p_fail 0.01); --hits asks for
+ * state (p_fail 0.001), push mode where not (p_fail 0.02); --hits asks for
  * one, taken where the model allows it. */
 static void test_run_hits(void)
 {
@@ -723,14 +723,14 @@ static void test_run_hits(void)
                         "edges: [{from: a, to: b, q: 0.02}, {from: b, to: c, q: 0.02}, {from: c, to: a, q: 0.02}]\n"
                         "simulation: { steps: 30, trials: 500, seed: 9 }\n";
     static char text[4096];
-    snprintf(text, sizeof text, model, "0.01");
-    tu_write("hits/m01.yaml", text);
+    snprintf(text, sizeof text, model, "0.02");
+    tu_write("hits/m02.yaml", text);
     snprintf(text, sizeof text, model, "0.001");
     tu_write("hits/m001.yaml", text);
     struct {
         const char *model, *hits, *form;
-    } cases[] = {{"hits/m01.yaml", NULL, "push"},    {"hits/m01.yaml", "pull", "pull"},
-                 {"hits/m01.yaml", "push", "push"},  {"hits/m01.yaml", "event", "event"},
+    } cases[] = {{"hits/m02.yaml", NULL, "push"},    {"hits/m02.yaml", "pull", "pull"},
+                 {"hits/m02.yaml", "push", "push"},  {"hits/m02.yaml", "event", "event"},
                  {"hits/m001.yaml", NULL, "event"},  {"hits/m001.yaml", "push", "push"},
                  {"hits/m001.yaml", "auto", "event"}};
     int ncases = (int)(sizeof cases / sizeof cases[0]);
