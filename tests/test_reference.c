@@ -81,6 +81,9 @@ static void test_random_models(int prop)
             CU_ASSERT_FATAL(setenv("FAULTLINE_EVENT_ROOM", "1", 1) == 0);
             compare(label, md, 1000 + seed, seed * 29, 64 + seed * 11, 25, prop, FL_HITS_EVENT);
             CU_ASSERT_FATAL(unsetenv("FAULTLINE_EVENT_ROOM") == 0);
+            /* trials on both sides of 2^32: the event form's counter holds
+             * the trial's bits 32.. in its purpose */
+            compare(label, md, 1000 + seed, ((uint64_t)1 << 32) - 40, 80, 10, prop, FL_HITS_EVENT);
             fl_sim *sim = tu_run_hits(md, 64, 1, 1, 0, 1, prop, 0, FL_HITS_EVENT);
             CU_ASSERT(sim && !strcmp(fl_sim_hit_form(sim), seed % 12 == 0 ? "event" : "push"));
             fl_sim_destroy(&sim);
