@@ -591,6 +591,12 @@ uint32_t fl_i_event_room(const fl_packed *pk)
     return (uint32_t)(room < most ? (room ? room : 1u) : most);
 }
 
+uint32_t fl_i_event_more_room(const fl_packed *pk, uint32_t room)
+{
+    uint64_t most = pk->n ? pk->n : 1u, more = 2 * (uint64_t)room < most ? 2 * (uint64_t)room : most;
+    return more == room ? 0 : (uint32_t)more;
+}
+
 fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw)
 {
     fl_graph g;

@@ -80,6 +80,11 @@ void fl_i_graph_free(fl_packed *pk);
  * lists when a step says they are too small. */
 uint32_t fl_i_event_room(const fl_packed *pk);
 
+/* The room after `room`: twice, at most n; 0 when room is n already (a
+ * list that overflows then is a bug: FL_EVENT_OVERFLOW, with room). */
+uint32_t fl_i_event_more_room(const fl_packed *pk, uint32_t room);
+#define FL_EVENT_OVERFLOW "the event form's lists of %u vertices overflowed: a bug, please report it"
+
 /* The view of pk that the kernels read, for nw trial words. */
 fl_graph fl_i_graph_view(const fl_packed *pk, uint32_t nw);
 

@@ -592,12 +592,13 @@ static int launch(cl_backend *b, int k, cl_uint dims, size_t dim0, size_t dim1, 
             return st_;                                                                                                \
     } while (0)
 
-/* Push mode: zeroes the first `bytes` bytes of a plane of hits or marks. */
-static int clear_hits(cl_backend *b, cl_mem mem, size_t bytes, char *err, size_t err_size)
+/* Zeroes the first `bytes` bytes of a buffer (push mode's hits and marks,
+ * the event form's tallies), without waiting. */
+static int fill_zero(cl_backend *b, cl_mem mem, size_t bytes, char *err, size_t err_size)
 {
     static const cl_uchar zero = 0;
     if (bytes)
-        CL_OK(clEnqueueFillBuffer(b->queue, mem, &zero, 1, 0, bytes, 0, NULL, NULL), "clEnqueueFillBuffer (hits)");
+        CL_OK(clEnqueueFillBuffer(b->queue, mem, &zero, 1, 0, bytes, 0, NULL, NULL), "clEnqueueFillBuffer");
     return FL_OK;
 }
 
@@ -650,15 +651,14 @@ static int event_begin(cl_backend *b, char *err, size_t err_size)
     return FL_OK;
 }
 
-/* More room for the event form's lists (twice, at most n): both lists of
+/* More room for the event form's lists (fl_i_event_more_room): both lists of
  * every trial move to new buffers (those of the trials whose step did not
  * fit are stepped again). */
 static int event_grow(cl_backend *b, char *err, size_t err_size)
 {
-    size_t ntr = (size_t)b->cap * 64, most = b->pk->n ? b->pk->n : 1u;
-    size_t room = 2 * (size_t)b->room < most ? 2 * (size_t)b->room : most;
-    if (room == b->room) {
-        snprintf(err, err_size, "the event form's lists of %u vertices overflowed: a bug, please report it", b->room);
+    size_t ntr = (size_t)b->cap * 64, room = fl_i_event_more_room(b->pk, b->room);
+    if (room == 0) {
+        snprintf(err, err_size, FL_EVENT_OVERFLOW, b->room);
         return FL_E_INTERNAL;
     }
     for (int i = 0; i < 2; i++) {
@@ -746,7 +746,7 @@ static int cl_begin(void *self, uint32_t w0, uint32_t nw, char *err, size_t err_
         cl_mem clear[] = {b->I, b->In, b->Iv, b->Ivn};
         size_t bytes[] = {(size_t)pk->n * nw * 8, (size_t)pk->n * nw * 8, pk->n, pk->n};
         for (int i = 0; i < 4; i++) {
-            int st = clear_hits(b, clear[i], bytes[i], err, err_size);
+            int st = fill_zero(b, clear[i], bytes[i], err, err_size);
             if (st != FL_OK)
                 return st;
         }
@@ -808,7 +808,7 @@ static int cl_step(void *self, uint32_t t, char *err, size_t err_size)
             tmp = b->Iv;
             b->Iv = b->Ivn;
             b->Ivn = tmp;
-            int st = clear_hits(b, b->Ivn, n, err, err_size);
+            int st = fill_zero(b, b->Ivn, n, err, err_size);
             if (st != FL_OK)
                 return st;
             b->pushed = t + 1;
@@ -843,15 +843,12 @@ static int cl_tally(void *self, int slot, char *err, size_t err_size)
     cl_backend *b = self;
     uint32_t n = b->pk->n, nw = b->nw;
     fl_tally *out = &b->ty[slot];
-    if (b->pk->event) {
-        static const cl_uint zero = 0;
-        if (n)
-            CL_OK(clEnqueueFillBuffer(b->queue, b->out_vertex, &zero, sizeof zero, 0, (size_t)n * 4, 0, NULL, NULL),
-                  "clEnqueueFillBuffer (tallies)");
-        if (b->nblocks)
-            CL_OK(clEnqueueFillBuffer(b->queue, b->out_trials, &zero, sizeof zero, 0, (size_t)b->nblocks * nw * 64 * 4,
-                                      0, NULL, NULL),
-                  "clEnqueueFillBuffer (tallies)");
+    if (b->pk->event) { /* fl_k_event_tally adds to vertex_down and writes the first block's row */
+        int st = fill_zero(b, b->out_vertex, (size_t)n * 4, err, err_size);
+        if (st == FL_OK)
+            st = fill_zero(b, b->out_trials, (size_t)b->nblocks * nw * 64 * 4, err, err_size);
+        if (st != FL_OK)
+            return st;
         ARG(K_EV_TALLY, 2, b->list[b->par]);
         ARG(K_EV_TALLY, 3, b->len[b->par]);
         ARG(K_EV_TALLY, 4, b->room);

@@ -299,16 +299,14 @@ static void count_event(omp_backend *b, fl_tally *out)
     }
 }
 
-/* More room for the event form's lists (twice, at most n): the state at t
+/* More room for the event form's lists (fl_i_event_more_room): the state at t
  * of every trial, and that of t+1 of the trials whose step fitted, move to
  * the new lists. */
 static int grow_event(omp_backend *b, char *err, size_t err_size)
 {
-    size_t ntr = (size_t)b->nw * 64u, most = b->pk->n ? b->pk->n : 1u;
-    size_t cap = 2 * (size_t)b->cap < most ? 2 * (size_t)b->cap : most;
-    if (cap == b->cap)
-        return fl_i_say(err, err_size, FL_E_INTERNAL,
-                        "the event form's lists of %u vertices overflowed: a bug, please report it", b->cap);
+    size_t ntr = (size_t)b->nw * 64u, cap = fl_i_event_more_room(b->pk, b->cap);
+    if (cap == 0)
+        return fl_i_say(err, err_size, FL_E_INTERNAL, FL_EVENT_OVERFLOW, b->cap);
     for (uint32_t i = 0; i < 2; i++) {
         uint32_t *list = malloc(ntr * cap * sizeof *list);
         if (!list)
@@ -359,18 +357,18 @@ static int step_event(omp_backend *b, uint32_t t, char *err, size_t err_size)
     return FL_OK;
 }
 
-/* The tally of the event form: counted by the step, or now (the initial
- * state). */
-static void tally_event(omp_backend *b, fl_tally *out)
+/* Where the step counted the tally of its new state (step_push,
+ * step_event): swaps it into *out (the slot's buffer becomes the next
+ * step's) and returns 1; else 0. */
+static int take_pend(omp_backend *b, fl_tally *out)
 {
-    if (!b->pend_valid) {
-        count_event(b, out);
-        return;
-    }
+    if (!b->pend_valid)
+        return 0;
     fl_tally tmp = *out;
     *out = b->pend;
     b->pend = tmp;
     b->pend_valid = 0;
+    return 1;
 }
 
 static int omp_step(void *self, uint32_t t, char *err, size_t err_size)
@@ -532,15 +530,12 @@ static int omp_tally(void *self, int slot, char *err, size_t err_size)
     (void)err;
     (void)err_size;
 
-    if (pk->event) {
-        tally_event(b, out);
+    if (pk->event) { /* counted by the step, or now (the initial state) */
+        if (!take_pend(b, out))
+            count_event(b, out);
         return FL_OK;
     }
-    if (b->pend_valid) { /* counted by the step (step_push): only the targets are left */
-        fl_tally tmp = *out;
-        *out = b->pend;
-        b->pend = tmp;
-        b->pend_valid = 0;
+    if (take_pend(b, out)) { /* counted by the step (step_push): only the targets are left */
 #pragma omp parallel for schedule(static) num_threads(threads)
         for (uint32_t w = 0; w < nw; w++)
             out->system_down[w] = fl_tally_system(nw, D, pk->target, pk->ntarget, pk->target_k, w);
