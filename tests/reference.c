@@ -321,11 +321,10 @@ int ref_run(const fl_model *md, uint64_t seed, uint64_t first, uint64_t N, uint3
                      * repairs with the hit's uniform (docs/randomness.md) */
                     int lane_u = p->on_dependency == FL_DEP_CRASH && pk.vp[v].hit_tab != FL_NO_INDEX && !push &&
                                  fl_i_prob_fixed(p->p_repair) >= FL_SPARSE_P;
-                    int R = draw(p->p_repair, seed, t, trial, v, lane_u ? FL_RNG_HITV : FL_RNG_REPAIR);
-                    if (event) { /* v[0] of the vertex's block 0 */
-                        uint32_t pr = fl_i_prob_fixed(p->p_repair);
-                        R = pr == FL_P_ONE || event_block(seed, t, trial, v, FL_RNG_EVENT, 0).v[0] < pr;
-                    }
+                    uint32_t pr = fl_i_prob_fixed(p->p_repair);
+                    int R = event
+                                ? pr == FL_P_ONE || event_block(seed, t, trial, v, FL_RNG_EVENT, 0).v[0] < pr /* v[0] */
+                                : draw(p->p_repair, seed, t, trial, v, lane_u ? FL_RNG_HITV : FL_RNG_REPAIR);
                     for (uint64_t e = 0; e < md->ns; e++) {
                         uint32_t s = md->sup_from[e];
                         if (md->sup_to[e] == v && !D[s] && a[v] >= (long)p->detect_delay &&
